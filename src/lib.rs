@@ -1,0 +1,17 @@
+//! lacquer: a self-hosted edge delivery engine that runs Fastly's dialect of VCL.
+//!
+//! The pipeline, in module order:
+//! - [`syntax`]: bytes to tokens (logos) to a typed tree with exact spans, resiliently;
+//! - [`assemble`]: includes resolved, snippets placed, duplicate `vcl_*` subroutines joined;
+//! - [`catalog`]: every Fastly variable and function, with types and scopes;
+//! - [`check`]: names, types, scopes, return actions, regexes and limits;
+//! - [`lint`]: style and correctness rules over the checked tree;
+//! - [`fmt`]: the canonical printer;
+//! - [`diag`]: diagnostics and their renderings;
+//! - [`cli`]: the `lacquer` command.
+
+pub mod catalog;
+pub mod diag;
+pub mod syntax;
+pub mod cli;
+pub mod fmt;
