@@ -1,12 +1,27 @@
+//! Development aid: parse and check one file, print the diagnostics (and the tree with
+//! a second argument). `cargo run --example parse_dump FILE [tree]`
+use lacquer::assemble::{assemble, FsLoader, SourceKind};
+
 fn main() {
-    let path = std::env::args().nth(1).expect("file");
-    let text = std::fs::read(&path).unwrap();
-    let mut map = lacquer::syntax::SourceMap::new();
-    let id = map.add(path.clone(), &text);
-    let parsed = lacquer::syntax::parse_file(&map, id);
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: parse_dump FILE [tree]");
+        std::process::exit(2);
+    };
+    let text = match std::fs::read(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("cannot read {path}: {e}");
+            std::process::exit(2);
+        }
+    };
+    let dir = std::path::Path::new(&path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let mut loader = FsLoader { dirs: vec![dir] };
+    let program = assemble(&path, &text, SourceKind::File, &mut loader);
+    let (_, mut diags) = lacquer::check::check(&program.map, &program.unit, Default::default());
+    diags.extend(program.diagnostics.iter().cloned());
     if std::env::args().nth(2).is_some() {
-        println!("{:#?}", parsed.tree);
+        println!("{:#?}", program.unit);
     }
-    print!("{}", lacquer::diag::render_all(&map, &parsed.diagnostics, Default::default()));
-    println!("{} decls, {} diagnostics", parsed.tree.decls.len(), parsed.diagnostics.len());
+    print!("{}", lacquer::diag::render_all(&program.map, &diags, Default::default()));
+    println!("{} decls, {} diagnostics", program.unit.decls.len(), diags.len());
 }

@@ -10,7 +10,9 @@
 //! - [`diag`]: diagnostics and their renderings;
 //! - [`cli`]: the `lacquer` command.
 
+pub mod assemble;
 pub mod catalog;
+pub mod check;
 pub mod diag;
 pub mod syntax;
 pub mod cli;

@@ -39,7 +39,7 @@ pub fn lex_str(text: &str, base: u32, invalid_utf8: &[std::ops::Range<u32>]) -> 
         };
         let kind = match kind {
             TokenKind::Ident if is_unit(&text[range.clone()]) => {
-                if merge_rtime(&mut tokens, span) {
+                if merge_rtime(&mut tokens, span, text, base) {
                     continue;
                 }
                 kind
@@ -78,7 +78,7 @@ fn in_ranges(ranges: &[std::ops::Range<u32>], pos: u32) -> bool {
 
 /// `10` `s` or `10` ` ` `s` (spaces or tabs only) becomes one RTIME token. Hex and
 /// exponent numbers take no unit.
-fn merge_rtime(tokens: &mut Vec<Token>, unit: Span) -> bool {
+fn merge_rtime(tokens: &mut Vec<Token>, unit: Span, text: &str, base: u32) -> bool {
     let n = tokens.len();
     let (num_idx, ws) = match tokens.last() {
         Some(t) if matches!(t.kind, TokenKind::Integer | TokenKind::Float) && t.span.end == unit.start => (n - 1, false),
@@ -100,6 +100,10 @@ fn merge_rtime(tokens: &mut Vec<Token>, unit: Span) -> bool {
         }
     }
     let num = tokens[num_idx];
+    let digits = &text[(num.span.start - base) as usize..(num.span.end - base) as usize];
+    if digits.starts_with("0x") || digits.starts_with("0X") || digits.contains(['e', 'E']) {
+        return false;
+    }
     tokens.truncate(num_idx);
     tokens.push(Token { kind: TokenKind::Rtime, span: num.span.to(unit) });
     true

@@ -62,7 +62,7 @@ pub const SUBSTITUTE: char = '\u{1a}';
 impl SourceFile {
     fn new(name: String, bytes: &[u8], base: u32) -> SourceFile {
         let mut text = String::with_capacity(bytes.len());
-        let mut invalid_utf8 = Vec::new();
+        let mut invalid_utf8: Vec<Range<u32>> = Vec::new();
         for chunk in bytes.utf8_chunks() {
             text.push_str(chunk.valid());
             let bad = chunk.invalid();
@@ -71,7 +71,11 @@ impl SourceFile {
                 for _ in bad {
                     text.push(SUBSTITUTE);
                 }
-                invalid_utf8.push(start..text.len() as u32);
+                let end = text.len() as u32;
+                match invalid_utf8.last_mut() {
+                    Some(last) if last.end == start => last.end = end,
+                    _ => invalid_utf8.push(start..end),
+                }
             }
         }
         let line_starts = std::iter::once(0)

@@ -1,8 +1,9 @@
 //! Expressions: a Pratt loop over binding levels (lowest first):
-//! `||` < `&&` < comparisons (`== != < > <= >= ~ !~`) < concatenation (`+`, `-`,
-//! juxtaposition) < prefix `!`. This is the order Fastly's compiler and falco use; see
-//! `grammar/precedence.md`. `&&`, `||` and concatenation chains are built flat, so long
-//! chains never make a deep tree.
+//! `||` < `&&` < prefix `!` < comparisons (`== != < > <= >= ~ !~`) < concatenation (`+`,
+//! `-`, juxtaposition). `!` negates a whole comparison, as in Varnish: Fastly's own
+//! generated VCL writes `if (!beresp.http.Vary ~ "Accept-Encoding")` meaning
+//! `!(beresp.http.Vary ~ ...)`. See `grammar/precedence.md`. `&&`, `||` and concatenation
+//! chains are built flat, so long chains never make a deep tree.
 
 use super::Parser;
 use crate::diag::Diagnostic;
@@ -51,6 +52,8 @@ impl Parser<'_> {
             | TokenKind::Float
             | TokenKind::Rtime => true,
             // A statement keyword after an expression is almost always a missing `;`.
+            // `if(c, a, b)` is a function unless its parentheses are followed by a block.
+            TokenKind::Ident if self.at_word("if") => self.nth(1) == TokenKind::LParen && !self.if_is_statement(),
             TokenKind::Ident => !self.at_stmt_keyword() && !self.at_decl_keyword() && !self.at_word("else"),
             _ => false,
         }
@@ -141,7 +144,8 @@ impl Parser<'_> {
                     self.leave();
                     return Expr::new(ExprKind::Invalid, self.span_from(start));
                 }
-                let inner = self.prefix();
+                // The operand is a comparison (or anything tighter): `!a ~ b` is `!(a ~ b)`.
+                let inner = self.expr_bp(COMPARE);
                 self.leave();
                 Expr::new(ExprKind::Not(Box::new(inner)), self.span_from(start))
             }

@@ -207,7 +207,7 @@ impl Parser<'_> {
 
     /// `if (` as a statement vs the `if(c, a, b)` function used as an expression
     /// statement: the statement's condition is followed by `) {`.
-    fn if_is_statement(&self) -> bool {
+    pub(super) fn if_is_statement(&self) -> bool {
         // Scan the balanced parenthesis group and look at what follows it.
         let mut depth = 0i32;
         let mut n = 1;
