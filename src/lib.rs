@@ -14,6 +14,8 @@ pub mod assemble;
 pub mod catalog;
 pub mod check;
 pub mod diag;
+pub mod lint;
+pub mod analysis;
 pub mod syntax;
 pub mod cli;
 pub mod fmt;

@@ -25,6 +25,8 @@ use crate::syntax::{FileId, SourceMap, Span, Token};
 pub enum SourceKind {
     /// A whole VCL file (custom VCL, or Fastly-generated VCL).
     File,
+    /// An `init` snippet: top-level declarations shared with the service's other VCL.
+    InitSnippet,
     /// A snippet of this type (`init` is a `File`).
     Snippet(SubKind),
     /// A `none` snippet: statements meant for `include "snippet::NAME";`.
@@ -35,7 +37,7 @@ impl SourceKind {
     /// From a snippet type name as Fastly's API spells it.
     pub fn from_snippet_type(name: &str) -> Option<SourceKind> {
         match name {
-            "init" => Some(SourceKind::File),
+            "init" => Some(SourceKind::InitSnippet),
             "none" => Some(SourceKind::DetachedSnippet),
             other => SubKind::from_short(other).filter(|k| *k != SubKind::Pipe).map(SourceKind::Snippet),
         }
@@ -70,7 +72,7 @@ pub fn assemble(name: &str, bytes: &[u8], kind: SourceKind, loader: &mut dyn Loa
     let id = a.map.add(name, bytes);
     a.stack.push(name.to_string());
     let unit = match kind {
-        SourceKind::File => a.file_unit(id),
+        SourceKind::File | SourceKind::InitSnippet => a.file_unit(id),
         SourceKind::Snippet(sub) => {
             let block = a.statements(id);
             let span = block.span;

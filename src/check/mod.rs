@@ -79,6 +79,12 @@ pub struct Options {
     pub generated: bool,
 }
 
+/// Whether this is VCL rendered by Fastly (it carries `pragma` lines and `C!`/`W!`).
+pub fn is_generated(unit: &SourceUnit) -> bool {
+    use crate::syntax::ast::Decl;
+    unit.decls.iter().any(|d| matches!(d, Decl::Generated(_) | Decl::Pragma(_)))
+}
+
 /// Checks an assembled program.
 pub fn check(map: &SourceMap, unit: &SourceUnit, options: Options) -> (Model, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -94,8 +100,7 @@ pub fn check(map: &SourceMap, unit: &SourceUnit, options: Options) -> (Model, Ve
             );
         }
     }
-    let generated = options.generated
-        || unit.decls.iter().any(|d| matches!(d, crate::syntax::ast::Decl::Generated(_) | crate::syntax::ast::Decl::Pragma(_)));
+    let generated = options.generated || is_generated(unit);
     let symbols = decls::collect(map, unit, generated, &mut diags);
     let sub_scopes = scope::resolve(unit, &symbols, &mut diags);
     let mut model = Model { symbols, sub_scopes };

@@ -117,10 +117,10 @@ fn is_macro(text: &str) -> bool {
 /// The subroutine name of a `#FASTLY <name>` macro comment, lower-cased.
 pub fn macro_name(text: &str) -> Option<String> {
     let rest = text.strip_prefix('#')?.trim_start();
-    if rest.len() < 6 || !rest[..6].eq_ignore_ascii_case("fastly") {
-        return None;
-    }
-    let rest = &rest[6..];
+    let rest = match rest.get(..6) {
+        Some(word) if word.eq_ignore_ascii_case("fastly") => &rest[6..],
+        _ => return None,
+    };
     if !rest.starts_with([' ', '\t']) {
         return None;
     }

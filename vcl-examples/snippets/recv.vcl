@@ -1,5 +1,6 @@
 # Snippet "edge_recv" (type: recv, priority 100): spliced into vcl_recv.
-call edge_mark_client;
+# Runs before the generated default conditions (Fastly places recv snippets inside the
+# #FASTLY recv expansion, ahead of the backend assignment).
 
 if (req.method == "FASTLYPURGE" && !req.http.X-Internal) {
   error 403 "Purge not allowed";

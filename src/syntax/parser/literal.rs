@@ -174,9 +174,19 @@ impl Parser<'_> {
         if t.kind == TokenKind::LongString {
             // `{DELIM"` ... `"DELIM}`: no escapes.
             let open = text.find('"').map_or(text.len(), |i| i + 1);
-            let delim_len = open - 2;
-            let end = text.len().saturating_sub(delim_len + 2).max(open);
-            let body = &text[open..end];
+            let close = format!("\"{}}}", &text[1..open.saturating_sub(1).max(1)]);
+            let body = match text.strip_suffix(close.as_str()) {
+                Some(inner) if inner.len() >= open => &inner[open..],
+                _ => {
+                    // The lexer ran to the end of the input looking for the close.
+                    self.error_at(
+                        Diagnostic::error("syntax/unterminated-string", "unterminated long string")
+                            .with_primary(Span::new(t.span.start, t.span.start + open as u32), "this string is never closed")
+                            .with_help(format!("close it with `{close}`")),
+                    );
+                    &text[open.min(text.len())..]
+                }
+            };
             let value = body.split('\0').next().unwrap_or("").to_string();
             return StringLit { value, long: true, span: t.span };
         }

@@ -204,6 +204,15 @@ impl<'a> Parser<'a> {
         if self.at(kind) {
             return Some(self.bump());
         }
+        if kind == TokenKind::LBrace && self.at(TokenKind::LongString) {
+            let span = self.current().span;
+            self.error_at(
+                Diagnostic::error("syntax/unexpected-token", "expected `{`, found a long string `{\"...\"}`")
+                    .with_primary(Span::new(span.start, span.start + 2), "`{\"` starts a long string")
+                    .with_help("put a space or a newline between `{` and `\"`"),
+            );
+            return None;
+        }
         self.error_expected(kind.describe());
         None
     }

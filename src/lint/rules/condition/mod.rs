@@ -1,0 +1,3 @@
+//! `condition/*`: `if` conditions Fastly rejects.
+
+pub mod literal;

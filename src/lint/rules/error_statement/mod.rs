@@ -1,0 +1,3 @@
+//! `error-statement/*`: status codes used with `error`.
+
+pub mod code;

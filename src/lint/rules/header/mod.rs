@@ -1,0 +1,3 @@
+//! `header/*`: header writes that have no effect.
+
+pub mod duplicate_set;

@@ -1,0 +1,3 @@
+//! `operator/*`: operators with surprising meaning.
+
+pub mod time_calculation;

@@ -1,0 +1,3 @@
+//! `set-statement/*`: assignments that lose information.
+
+pub mod overwrite_vary;

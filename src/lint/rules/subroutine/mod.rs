@@ -1,0 +1,3 @@
+//! `subroutine/*`: lint rules about whole subroutines.
+
+pub mod boilerplate_macro;

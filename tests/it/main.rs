@@ -1,0 +1,7 @@
+//! The one integration-test binary.
+mod catalog;
+mod fixtures;
+mod fmt;
+mod grammar;
+mod support;
+mod syntax;
