@@ -10,12 +10,12 @@
 //! - [`diag`]: diagnostics and their renderings;
 //! - [`cli`]: the `lacquer` command.
 
+pub mod analysis;
 pub mod assemble;
 pub mod catalog;
 pub mod check;
-pub mod diag;
-pub mod lint;
-pub mod analysis;
-pub mod syntax;
 pub mod cli;
+pub mod diag;
 pub mod fmt;
+pub mod lint;
+pub mod syntax;

@@ -213,8 +213,11 @@ impl Assembler<'_> {
             }
             Err(err) => {
                 self.diags.push(
-                    Diagnostic::error("include/module-load-failed", format!("cannot read included file \"{name}\": {err}"))
-                        .with_primary(path.span, "could not be read"),
+                    Diagnostic::error(
+                        "include/module-load-failed",
+                        format!("cannot read included file \"{name}\": {err}"),
+                    )
+                    .with_primary(path.span, "could not be read"),
                 );
                 None
             }

@@ -28,8 +28,18 @@ const PROTECTED_HEADERS: &[&str] = &[
 
 /// Local variable types `declare` accepts (the docs list, plus IP, BACKEND and ACL as
 /// falco and Fastly's compiler accept).
-const LOCAL_TYPES: &[Type] =
-    &[Type::Bool, Type::Integer, Type::Float, Type::Time, Type::Rtime, Type::String, Type::Regex, Type::Ip, Type::Backend, Type::Acl];
+const LOCAL_TYPES: &[Type] = &[
+    Type::Bool,
+    Type::Integer,
+    Type::Float,
+    Type::Time,
+    Type::Rtime,
+    Type::String,
+    Type::Regex,
+    Type::Ip,
+    Type::Backend,
+    Type::Acl,
+];
 
 pub fn check_bodies(map: &SourceMap, unit: &SourceUnit, model: &mut Model, diags: &mut Vec<Diagnostic>) {
     let mut regexes = RegexCache::default();
@@ -134,13 +144,21 @@ impl Body<'_> {
             StmtKind::Declare { scope, name, ty, init } => self.declare(*scope, name, ty, init.as_ref()),
             StmtKind::Return(r) => self.return_stmt(r, stmt.span),
             StmtKind::Error { status, message } => {
-                self.statement_scope(stmt.span, "error", "error-statement/scope", Scopes::RECV | Scopes::HIT | Scopes::MISS | Scopes::PASS | Scopes::FETCH);
+                self.statement_scope(
+                    stmt.span,
+                    "error",
+                    "error-statement/scope",
+                    Scopes::RECV | Scopes::HIT | Scopes::MISS | Scopes::PASS | Scopes::FETCH,
+                );
                 if let Some(status) = status {
                     if let Some(t) = self.value(status) {
                         if t != Type::Integer {
                             self.error(
-                                Diagnostic::error("type/mismatch", format!("the `error` status must be an INTEGER, found {t}"))
-                                    .with_primary(status.span, "not a status code"),
+                                Diagnostic::error(
+                                    "type/mismatch",
+                                    format!("the `error` status must be an INTEGER, found {t}"),
+                                )
+                                .with_primary(status.span, "not a status code"),
                             );
                         }
                     }
@@ -156,8 +174,11 @@ impl Body<'_> {
                 Scopes::RECV | Scopes::HIT | Scopes::FETCH | Scopes::ERROR | Scopes::DELIVER,
             ),
             StmtKind::Synthetic { base64, value } => {
-                let (what, code) =
-                    if *base64 { ("synthetic.base64", "synthetic-base64-statement/scope") } else { ("synthetic", "synthetic-statement/scope") };
+                let (what, code) = if *base64 {
+                    ("synthetic.base64", "synthetic-base64-statement/scope")
+                } else {
+                    ("synthetic", "synthetic-statement/scope")
+                };
                 self.statement_scope(stmt.span, what, code, Scopes::ERROR);
                 self.stringish(value);
             }
@@ -222,9 +243,12 @@ impl Body<'_> {
             };
             if let Some(what) = bare {
                 self.error(
-                    Diagnostic::error("operator/assignment", format!("{what} on the right of `set` must be in parentheses"))
-                        .with_primary(value.span, "wrap this in `( ... )`")
-                        .with_help("write `set var.ok = (a == b);`"),
+                    Diagnostic::error(
+                        "operator/assignment",
+                        format!("{what} on the right of `set` must be in parentheses"),
+                    )
+                    .with_primary(value.span, "wrap this in `( ... )`")
+                    .with_help("write `set var.ok = (a == b);`"),
                 );
             }
         }
@@ -317,7 +341,8 @@ impl Body<'_> {
             _ => (m.def.write, "variable/read-only", "set"),
         };
         if allowed.is_empty() {
-            let msg = if verb == "unset" { format!("`{name}` cannot be unset") } else { format!("`{name}` is read-only") };
+            let msg =
+                if verb == "unset" { format!("`{name}` cannot be unset") } else { format!("`{name}` is read-only") };
             self.error(Diagnostic::error(code, msg).with_primary(target.span, format!("cannot be {what}")));
             return None;
         }
@@ -325,7 +350,12 @@ impl Body<'_> {
             let msg = format!("`{name}` cannot be {what} in {}", self.in_scope(kind));
             self.error(
                 Diagnostic::error(code, msg)
-                    .with_primary(target.span, format!("not {what}table in {}", kind.sub_name()).replace("settable", "writable").replace("unsettable", "removable"))
+                    .with_primary(
+                        target.span,
+                        format!("not {what}table in {}", kind.sub_name())
+                            .replace("settable", "writable")
+                            .replace("unsettable", "removable"),
+                    )
                     .with_note(format!("it can be {what} in: {}", allowed.describe())),
             );
         }
@@ -352,8 +382,11 @@ impl Body<'_> {
     fn call_stmt(&mut self, name: &Ident, args: Option<&[Expr]>) {
         let Some(info) = self.symbols.subs.get(&name.name) else {
             self.error(
-                Diagnostic::error("call-statement/subroutine-notfound", format!("subroutine `{}` is not defined", name.name))
-                    .with_primary(name.span, "no such subroutine"),
+                Diagnostic::error(
+                    "call-statement/subroutine-notfound",
+                    format!("subroutine `{}` is not defined", name.name),
+                )
+                .with_primary(name.span, "no such subroutine"),
             );
             args.into_iter().flatten().for_each(|a| {
                 self.value(a);
@@ -362,8 +395,11 @@ impl Body<'_> {
         };
         if SubKind::from_sub_name(&name.name).is_some() {
             self.error(
-                Diagnostic::error("call-statement/subroutine-notfound", format!("`{}` is a built-in subroutine and cannot be called", name.name))
-                    .with_primary(name.span, "Fastly runs built-in subroutines itself"),
+                Diagnostic::error(
+                    "call-statement/subroutine-notfound",
+                    format!("`{}` is a built-in subroutine and cannot be called", name.name),
+                )
+                .with_primary(name.span, "Fastly runs built-in subroutines itself"),
             );
             return;
         }
@@ -408,18 +444,28 @@ impl Body<'_> {
     fn declare(&mut self, scope: DeclareScope, name: &Ident, ty: &Ident, init: Option<&Expr>) {
         if !name.name.starts_with("var.") || name.name.len() <= 4 || name.name.contains(':') {
             self.error(
-                Diagnostic::error("declare-statement/syntax", format!("local variable names start with `var.`, found `{}`", name.name))
-                    .with_primary(name.span, "invalid local name")
-                    .with_help(format!("write `declare local var.{} {};`", name.name.trim_start_matches("var."), ty.name)),
+                Diagnostic::error(
+                    "declare-statement/syntax",
+                    format!("local variable names start with `var.`, found `{}`", name.name),
+                )
+                .with_primary(name.span, "invalid local name")
+                .with_help(format!(
+                    "write `declare local var.{} {};`",
+                    name.name.trim_start_matches("var."),
+                    ty.name
+                )),
             );
         }
         let t = match Type::from_name(&ty.name).filter(|t| LOCAL_TYPES.contains(t)) {
             Some(t) => t,
             None => {
                 self.error(
-                    Diagnostic::error("declare-statement/invalid-type", format!("`{}` is not a local variable type", ty.name))
-                        .with_primary(ty.span, "unknown type")
-                        .with_help("locals are BOOL, INTEGER, FLOAT, TIME, RTIME, STRING, REGEX, IP, BACKEND or ACL"),
+                    Diagnostic::error(
+                        "declare-statement/invalid-type",
+                        format!("`{}` is not a local variable type", ty.name),
+                    )
+                    .with_primary(ty.span, "unknown type")
+                    .with_help("locals are BOOL, INTEGER, FLOAT, TIME, RTIME, STRING, REGEX, IP, BACKEND or ACL"),
                 );
                 Type::String
             }
@@ -466,9 +512,15 @@ impl Body<'_> {
             Return::Bare => {
                 if self.builtin.is_some() {
                     self.error(
-                        Diagnostic::error("return/empty-in-builtin", format!("`return;` in {} needs an action", self.sub))
-                            .with_primary(span, "a built-in subroutine returns an action")
-                            .with_help(format!("write e.g. `return({});`", self.builtin.map_or("deliver", |k| k.returns()[0]))),
+                        Diagnostic::error(
+                            "return/empty-in-builtin",
+                            format!("`return;` in {} needs an action", self.sub),
+                        )
+                        .with_primary(span, "a built-in subroutine returns an action")
+                        .with_help(format!(
+                            "write e.g. `return({});`",
+                            self.builtin.map_or("deliver", |k| k.returns()[0])
+                        )),
                     );
                 } else if let Some(ret) = self.ret {
                     self.error(
@@ -479,15 +531,19 @@ impl Body<'_> {
             }
             Return::Action(action) if self.ret.is_some() => {
                 // `return (name);` in a typed subroutine is a value.
-                let e = Expr::new(ExprKind::Var(Variable { name: action.name.clone(), span: action.span }), action.span);
+                let e =
+                    Expr::new(ExprKind::Var(Variable { name: action.name.clone(), span: action.span }), action.span);
                 self.return_value(&e);
             }
             Return::Action(action) => self.return_action(action),
             Return::Value(Expr { kind: ExprKind::Var(v), .. }) if self.ret.is_none() && is_action_word(&v.name) => {
                 self.error(
-                    Diagnostic::error("return/invalid-action", format!("actions are written in parentheses: `return({});`", v.name))
-                        .with_primary(v.span, "missing parentheses")
-                        .with_help(format!("write `return({});`", v.name)),
+                    Diagnostic::error(
+                        "return/invalid-action",
+                        format!("actions are written in parentheses: `return({});`", v.name),
+                    )
+                    .with_primary(v.span, "missing parentheses")
+                    .with_help(format!("write `return({});`", v.name)),
                 );
             }
             Return::Value(e) => self.return_value(e),
@@ -511,9 +567,12 @@ impl Body<'_> {
     fn return_value(&mut self, e: &Expr) {
         let Some(ret) = self.ret else {
             self.error(
-                Diagnostic::error("return/value-mismatch", format!("`{}` has no return type, so it cannot return a value", self.sub))
-                    .with_primary(e.span, "unexpected value")
-                    .with_help("declare the type: `sub name STRING { ... }`; actions are written `return(action);`"),
+                Diagnostic::error(
+                    "return/value-mismatch",
+                    format!("`{}` has no return type, so it cannot return a value", self.sub),
+                )
+                .with_primary(e.span, "unexpected value")
+                .with_help("declare the type: `sub name STRING { ... }`; actions are written `return(action);`"),
             );
             return;
         };
@@ -526,16 +585,22 @@ impl Body<'_> {
         for (label, seq) in std::mem::take(&mut self.gotos) {
             match self.labels.get(&label.name) {
                 None => self.error(
-                    Diagnostic::error("goto/undefined", format!("label `{}` is not defined in `{}`", label.name, self.sub))
-                        .with_primary(label.span, "no such label")
-                        .with_help(format!("define it later in this subroutine: `{}:`", label.name)),
+                    Diagnostic::error(
+                        "goto/undefined",
+                        format!("label `{}` is not defined in `{}`", label.name, self.sub),
+                    )
+                    .with_primary(label.span, "no such label")
+                    .with_help(format!("define it later in this subroutine: `{}:`", label.name)),
                 ),
                 Some((def, at)) if *at < seq => {
                     let def = *def;
                     self.error(
-                        Diagnostic::error("goto/forbidden-backward-jump", format!("`goto {}` jumps backwards", label.name))
-                            .with_primary(label.span, "Fastly only allows jumping forward")
-                            .with_secondary(def, "label defined before the goto"),
+                        Diagnostic::error(
+                            "goto/forbidden-backward-jump",
+                            format!("`goto {}` jumps backwards", label.name),
+                        )
+                        .with_primary(label.span, "Fastly only allows jumping forward")
+                        .with_secondary(def, "label defined before the goto"),
                     );
                 }
                 Some(_) => {}
@@ -548,9 +613,12 @@ impl Body<'_> {
         if let (Some(t), ExprKind::Call { name, .. }) = (ty, &e.kind) {
             if t != Type::Void {
                 self.error(
-                    Diagnostic::error("function/unused-return", format!("the {t} returned by `{}` is not used", name.name))
-                        .with_primary(e.span, "value ignored")
-                        .with_help("assign it: `set var.x = ...;`"),
+                    Diagnostic::error(
+                        "function/unused-return",
+                        format!("the {t} returned by `{}` is not used", name.name),
+                    )
+                    .with_primary(e.span, "value ignored")
+                    .with_help("assign it: `set var.x = ...;`"),
                 );
             }
         }
@@ -690,7 +758,8 @@ impl Body<'_> {
         } else {
             None
         };
-        let mut d = Diagnostic::error("variable/undefined", format!("unknown variable `{name}`")).with_primary(v.span, "not defined");
+        let mut d = Diagnostic::error("variable/undefined", format!("unknown variable `{name}`"))
+            .with_primary(v.span, "not defined");
         if let Some(kind) = kind {
             d = d.with_note(format!("`{name}` is {kind}"));
         } else if let Some(s) = suggest(name) {
@@ -769,10 +838,13 @@ impl Body<'_> {
                 let ok = (numeric(l) && numeric(r)) || (l == Type::Time && r == Type::Time);
                 if !ok {
                     self.error(
-                        Diagnostic::error("operator/conditional", format!("`{}` cannot order {l} and {r}", op.as_str()))
-                            .with_primary(op_span, "needs numbers, durations or times on both sides")
-                            .with_secondary(lhs.span, format!("this is {l}"))
-                            .with_secondary(rhs.span, format!("this is {r}")),
+                        Diagnostic::error(
+                            "operator/conditional",
+                            format!("`{}` cannot order {l} and {r}", op.as_str()),
+                        )
+                        .with_primary(op_span, "needs numbers, durations or times on both sides")
+                        .with_secondary(lhs.span, format!("this is {l}"))
+                        .with_secondary(rhs.span, format!("this is {r}")),
                     );
                 }
             }
@@ -796,36 +868,44 @@ impl Body<'_> {
                     );
                 }
             }
-            Some(Type::String) | None => match &rhs.kind {
-                ExprKind::Literal(Literal::String(lit)) => {
-                    if let Some(d) = self.regexes.check(self.map, lit) {
-                        self.error(d);
+            Some(Type::String) | None => {
+                match &rhs.kind {
+                    ExprKind::Literal(Literal::String(lit)) => {
+                        if let Some(d) = self.regexes.check(self.map, lit) {
+                            self.error(d);
+                        }
                     }
-                }
-                ExprKind::Var(v) if self.symbols.acls.contains_key(&v.name) => {
-                    self.error(
-                        Diagnostic::error("operator/conditional", format!("ACL `{}` matches IP addresses, not strings", v.name))
+                    ExprKind::Var(v) if self.symbols.acls.contains_key(&v.name) => {
+                        self.error(
+                            Diagnostic::error(
+                                "operator/conditional",
+                                format!("ACL `{}` matches IP addresses, not strings", v.name),
+                            )
                             .with_primary(lhs.span, "this is a STRING")
                             .with_help("match an IP such as `client.ip`"),
-                    );
-                }
-                _ => {
-                    if let Some(t) = self.value(rhs) {
-                        if t != Type::Regex {
-                            self.error(
+                        );
+                    }
+                    _ => {
+                        if let Some(t) = self.value(rhs) {
+                            if t != Type::Regex {
+                                self.error(
                                 Diagnostic::error("operator/conditional", "the right side of `~` must be a regular expression literal")
                                     .with_primary(rhs.span, "not a literal pattern")
                                     .with_note("Fastly compiles patterns when the VCL loads, so they cannot be built at run time"),
                             );
+                            }
                         }
                     }
                 }
-            },
+            }
             Some(t) => {
                 self.error(
-                    Diagnostic::error("operator/conditional", format!("`{}` needs a STRING on the left, found {t}", op.as_str()))
-                        .with_primary(op_span, "regex match")
-                        .with_secondary(lhs.span, format!("this is {t}")),
+                    Diagnostic::error(
+                        "operator/conditional",
+                        format!("`{}` needs a STRING on the left, found {t}", op.as_str()),
+                    )
+                    .with_primary(op_span, "regex match")
+                    .with_secondary(lhs.span, format!("this is {t}")),
                 );
             }
         }
@@ -985,17 +1065,32 @@ impl Body<'_> {
         let name = v.name.as_str();
         let (ok, what, code): (bool, &str, &'static str) = match param {
             "id" => (self.symbols.tables.contains_key(name), "a declared table", "table/notfound"),
-            p if p.starts_with("rc") => (self.symbols.ratecounters.contains_key(name), "a declared ratecounter", "ratecounter/notfound"),
+            p if p.starts_with("rc") => {
+                (self.symbols.ratecounters.contains_key(name), "a declared ratecounter", "ratecounter/notfound")
+            }
             "pb" => (self.symbols.penaltyboxes.contains_key(name), "a declared penaltybox", "penaltybox/notfound"),
             "where" => {
-                let allowed: &[&str] =
-                    if fname.starts_with("setcookie.") { &["beresp", "resp"] } else { &["req", "resp", "obj", "bereq", "beresp"] };
+                let allowed: &[&str] = if fname.starts_with("setcookie.") {
+                    &["beresp", "resp"]
+                } else {
+                    &["req", "resp", "obj", "bereq", "beresp"]
+                };
                 (allowed.contains(&name), "one of req, resp, obj, bereq, beresp", "function/argument-type")
             }
-            "hash_method" => (["sha1", "sha256", "sha384", "sha512", "default"].contains(&name), "sha1, sha256, sha384, sha512 or default", "function/argument-type"),
-            "base64_variant" => (["standard", "url", "url_nopad", "default"].contains(&name), "standard, url, url_nopad or default", "function/argument-type"),
+            "hash_method" => (
+                ["sha1", "sha256", "sha384", "sha512", "default"].contains(&name),
+                "sha1, sha256, sha384, sha512 or default",
+                "function/argument-type",
+            ),
+            "base64_variant" => (
+                ["standard", "url", "url_nopad", "default"].contains(&name),
+                "standard, url, url_nopad or default",
+                "function/argument-type",
+            ),
             "digest_format" => (["der", "jwt"].contains(&name), "der or jwt", "function/argument-type"),
-            "cipher" => (["aes128", "aes192", "aes256"].contains(&name), "aes128, aes192 or aes256", "function/argument-type"),
+            "cipher" => {
+                (["aes128", "aes192", "aes256"].contains(&name), "aes128, aes192 or aes256", "function/argument-type")
+            }
             "mode" => (["cbc", "ctr", "gcm", "ccm"].contains(&name), "cbc, ctr, gcm or ccm", "function/argument-type"),
             "padding" => (["pkcs7", "nopad"].contains(&name), "pkcs7 or nopad", "function/argument-type"),
             "counter" | "limiter" => (
@@ -1037,9 +1132,12 @@ impl Body<'_> {
             let ty = info.ty;
             let span = info.span;
             self.error(
-                Diagnostic::error("table/type-variation", format!("`{fname}` reads {expected} values but table `{}` holds {ty}", v.name))
-                    .with_primary(v.span, format!("a {ty} table"))
-                    .with_secondary(span, "table declared here"),
+                Diagnostic::error(
+                    "table/type-variation",
+                    format!("`{fname}` reads {expected} values but table `{}` holds {ty}", v.name),
+                )
+                .with_primary(v.span, format!("a {ty} table"))
+                .with_secondary(span, "table declared here"),
             );
         }
     }

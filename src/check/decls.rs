@@ -69,7 +69,13 @@ pub fn collect(map: &SourceMap, unit: &SourceUnit, generated: bool, diags: &mut 
     s
 }
 
-fn declare(names: &mut HashMap<String, Span>, name: &Ident, code: &'static str, what: &str, diags: &mut Vec<Diagnostic>) {
+fn declare(
+    names: &mut HashMap<String, Span>,
+    name: &Ident,
+    code: &'static str,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     if let Some(prev) = names.get(&name.name) {
         diags.push(duplicate(code, what, name, *prev));
     } else {
@@ -148,9 +154,12 @@ fn sub_signature(sub: &SubDecl, generated: bool, diags: &mut Vec<Diagnostic>) ->
             };
             if !p.name.name.starts_with("var.") {
                 diags.push(
-                    Diagnostic::error("subroutine/syntax", format!("parameter `{}` must be named `var.*`", p.name.name))
-                        .with_primary(p.name.span, "parameters are local variables")
-                        .with_help(format!("write `{} var.{}`", p.ty.name, p.name.name)),
+                    Diagnostic::error(
+                        "subroutine/syntax",
+                        format!("parameter `{}` must be named `var.*`", p.name.name),
+                    )
+                    .with_primary(p.name.span, "parameters are local variables")
+                    .with_help(format!("write `{} var.{}`", p.ty.name, p.name.name)),
                 );
             }
             (p.name.name.clone(), ty)
@@ -177,7 +186,9 @@ fn table_type(t: &TableDecl, diags: &mut Vec<Diagnostic>) -> Type {
             diags.push(
                 Diagnostic::error("table/type-variation", format!("`{}` is not a table value type", ty.name))
                     .with_primary(ty.span, "unknown table type")
-                    .with_help("tables hold STRING (the default), ACL, BACKEND, BOOL, FLOAT, INTEGER, IP, REGEX or RTIME"),
+                    .with_help(
+                        "tables hold STRING (the default), ACL, BACKEND, BOOL, FLOAT, INTEGER, IP, REGEX or RTIME",
+                    ),
             );
             Type::String
         }
@@ -369,9 +380,14 @@ fn check_probe(probe: &[Property], diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What a director type accepts: its code, its fields, its members' fields, and the
+/// member fields it requires.
+type DirectorShape =
+    (&'static str, &'static [(&'static str, Field)], &'static [(&'static str, Field)], &'static [&'static str]);
+
 fn check_director(d: &DirectorDecl, s: &Symbols, diags: &mut Vec<Diagnostic>) {
     let kind = d.kind.name.as_str();
-    let (code, props, member_props, required): (&'static str, &[(&str, Field)], &[(&str, Field)], &[&str]) = match kind {
+    let (code, props, member_props, required): DirectorShape = match kind {
         "random" => (
             "director/props-random",
             &[("quorum", Field::Percent), ("retries", Field::Int)],
@@ -421,12 +437,17 @@ fn check_director(d: &DirectorDecl, s: &Symbols, diags: &mut Vec<Diagnostic>) {
             DirectorItem::Member(m) => {
                 members += 1;
                 for p in &m.props {
-                    if check_field(p, member_props, code, &format!("{kind} director member"), diags) == Some(Field::BackendRef) {
+                    if check_field(p, member_props, code, &format!("{kind} director member"), diags)
+                        == Some(Field::BackendRef)
+                    {
                         if let PropValue::Expr(Expr { kind: ExprKind::Var(v), .. }) = &p.value {
                             if !s.is_backend(&v.name) {
                                 diags.push(
-                                    Diagnostic::error("backend/notfound", format!("backend `{}` is not declared", v.name))
-                                        .with_primary(v.span, "unknown backend"),
+                                    Diagnostic::error(
+                                        "backend/notfound",
+                                        format!("backend `{}` is not declared", v.name),
+                                    )
+                                    .with_primary(v.span, "unknown backend"),
                                 );
                             }
                         }
@@ -467,14 +488,24 @@ fn check_acl(a: &AclDecl, diags: &mut Vec<Diagnostic>) {
             }
             Err(_) => diags.push(
                 Diagnostic::error("acl/syntax", format!("\"{}\" is not an IP address", entry.addr.value))
-                    .with_primary(entry.addr.span, "ACL entries are IP addresses, optionally with /bits after the quotes")
+                    .with_primary(
+                        entry.addr.span,
+                        "ACL entries are IP addresses, optionally with /bits after the quotes",
+                    )
                     .with_help("write e.g. \"192.0.2.0\"/24; hostnames are not allowed"),
             ),
         }
     }
 }
 
-fn check_table(map: &SourceMap, t: &TableDecl, ty: Type, s: &Symbols, regexes: &mut RegexCache, diags: &mut Vec<Diagnostic>) {
+fn check_table(
+    map: &SourceMap,
+    t: &TableDecl,
+    ty: Type,
+    s: &Symbols,
+    regexes: &mut RegexCache,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut keys: HashMap<&str, Span> = HashMap::with_capacity(t.entries.len());
     for entry in &t.entries {
         if let Some(prev) = keys.insert(&entry.key.value, entry.key.span) {

@@ -50,7 +50,10 @@ pub fn resolve(unit: &SourceUnit, symbols: &Symbols, diags: &mut Vec<Diagnostic>
             entry.extend(calls.out);
         }
     }
-    report_recursion(&graph, &order, diags);
+    let recursive = report_recursion(&graph, &order, diags);
+    if !recursive {
+        report_inlined_size(&graph, &order, diags);
+    }
 
     let mut scopes: HashMap<String, Scopes> = HashMap::new();
     let mut work: Vec<&str> = Vec::new();
@@ -78,8 +81,59 @@ pub fn resolve(unit: &SourceUnit, symbols: &Symbols, diags: &mut Vec<Diagnostic>
     scopes
 }
 
+/// Fastly inlines every `call`; the fully inlined call tree may hold at most this many
+/// calls ("Too many sub calls", per falco's limitations table).
+pub const MAX_INLINED_CALLS: u64 = 25_000;
+
+/// Counts the calls of each built-in subroutine's fully inlined tree (the graph is acyclic
+/// here), memoised per subroutine so the count costs one pass over the graph.
+fn report_inlined_size(graph: &HashMap<&str, Vec<(String, Span)>>, order: &[&str], diags: &mut Vec<Diagnostic>) {
+    let mut memo: HashMap<&str, u64> = HashMap::new();
+    // Post-order without recursion: a subroutine's size needs its callees' sizes.
+    for root in order {
+        let mut stack: Vec<(&str, bool)> = vec![(root, false)];
+        while let Some((node, expanded)) = stack.pop() {
+            if memo.contains_key(node) {
+                continue;
+            }
+            let edges = graph.get(node).map(Vec::as_slice).unwrap_or(&[]);
+            if expanded {
+                let size = edges
+                    .iter()
+                    .map(|(c, _)| 1 + memo.get(c.as_str()).copied().unwrap_or(0))
+                    .fold(0u64, |a, b| a.saturating_add(b));
+                memo.insert(node, size);
+            } else {
+                stack.push((node, true));
+                for (callee, _) in edges {
+                    if let Some((key, _)) = graph.get_key_value(callee.as_str()) {
+                        if !memo.contains_key(key) {
+                            stack.push((key, false));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for name in order {
+        let size = memo.get(name).copied().unwrap_or(0);
+        if SubKind::from_sub_name(name).is_some() && size > MAX_INLINED_CALLS {
+            let span = graph.get(name).and_then(|e| e.first()).map(|(_, s)| *s).unwrap_or_default();
+            diags.push(
+                Diagnostic::error("limits/sub-calls", format!("`{name}` expands to {size} inlined subroutine calls"))
+                    .with_primary(span, "the call tree starting here is too large")
+                    .with_note(format!(
+                        "Fastly inlines every call and rejects more than {MAX_INLINED_CALLS} (\"Too many sub calls\")"
+                    )),
+            );
+        }
+    }
+}
+
 /// Iterative depth-first search; a call to a subroutine still on the stack is recursion.
-fn report_recursion(graph: &HashMap<&str, Vec<(String, Span)>>, order: &[&str], diags: &mut Vec<Diagnostic>) {
+/// Returns whether any was found.
+fn report_recursion(graph: &HashMap<&str, Vec<(String, Span)>>, order: &[&str], diags: &mut Vec<Diagnostic>) -> bool {
+    let before = diags.len();
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
@@ -125,4 +179,5 @@ fn report_recursion(graph: &HashMap<&str, Vec<(String, Span)>>, order: &[&str], 
             }
         }
     }
+    diags.len() > before
 }

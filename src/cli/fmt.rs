@@ -22,7 +22,8 @@ pub fn run(args: FmtArgs) -> anyhow::Result<ExitCode> {
     let statements = args.snippet.as_deref().is_some_and(|t| t != "init");
     let mut status = Status::Ok;
     for path in &args.files {
-        let result = if path.as_os_str() == "-" { stdin(args.check, statements) } else { file(path, args.check, statements) };
+        let result =
+            if path.as_os_str() == "-" { stdin(args.check, statements) } else { file(path, args.check, statements) };
         let s = result.unwrap_or_else(|err| {
             eprintln!("error: {err:#}");
             Status::Io
@@ -117,8 +118,8 @@ fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
 
-/// Above this many (changed old lines × changed new lines) the diff shows the whole
-/// changed region instead of aligning it.
+/// Above this many cells in the alignment table (changed old lines × changed new lines)
+/// the diff shows the whole changed region instead of aligning it.
 const MAX_TABLE: usize = 4_000_000;
 
 /// A unified diff of `old` against `new`.
@@ -128,7 +129,8 @@ fn diff(name: &str, old: &str, new: &str) -> String {
     let ops = edit_script(&a, &b);
     let mut out = format!("--- {name}\n+++ {name} (formatted)\n");
     // Hunks: runs of changes with CONTEXT equal lines around them.
-    let changed: Vec<usize> = ops.iter().enumerate().filter(|(_, op)| !matches!(op, Op::Same(..))).map(|(i, _)| i).collect();
+    let changed: Vec<usize> =
+        ops.iter().enumerate().filter(|(_, op)| !matches!(op, Op::Same(..))).map(|(i, _)| i).collect();
     let mut i = 0;
     while i < changed.len() {
         let start = changed[i].saturating_sub(CONTEXT);
@@ -181,13 +183,17 @@ fn edit_script(a: &[&str], b: &[&str]) -> Vec<Op> {
     let suffix = a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
     let (am, bm) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     let mut ops: Vec<Op> = (0..prefix).map(|i| Op::Same(i, i)).collect();
-    if am.len().saturating_mul(bm.len()) <= MAX_TABLE {
+    if (am.len() + 1).saturating_mul(bm.len() + 1) <= MAX_TABLE {
         // lcs[i][j]: length of the LCS of am[i..] and bm[j..].
         let w = bm.len() + 1;
         let mut lcs = vec![0u32; (am.len() + 1) * w];
         for i in (0..am.len()).rev() {
             for j in (0..bm.len()).rev() {
-                lcs[i * w + j] = if am[i] == bm[j] { lcs[(i + 1) * w + j + 1] + 1 } else { lcs[(i + 1) * w + j].max(lcs[i * w + j + 1]) };
+                lcs[i * w + j] = if am[i] == bm[j] {
+                    lcs[(i + 1) * w + j + 1] + 1
+                } else {
+                    lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
+                };
             }
         }
         let (mut i, mut j) = (0, 0);

@@ -20,7 +20,9 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             None => {
-                eprintln!("error: unknown rule `{rule}`; `lacquer lint --explain` takes an id such as `unused/variable`");
+                eprintln!(
+                    "error: unknown rule `{rule}`; `lacquer lint --explain` takes an id such as `unused/variable`"
+                );
                 Ok(ExitCode::from(2))
             }
         };

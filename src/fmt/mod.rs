@@ -74,7 +74,13 @@ fn has_errors(diags: &[Diagnostic]) -> bool {
 
 /// The safety net: the output must parse without errors to the same significant tokens
 /// (modulo [`normalized_words`]) and the same comments as the input.
-fn verify(map: &SourceMap, file: FileId, tokens: &[Token], out: String, shape: Shape) -> Result<String, Vec<Diagnostic>> {
+fn verify(
+    map: &SourceMap,
+    file: FileId,
+    tokens: &[Token],
+    out: String,
+    shape: Shape,
+) -> Result<String, Vec<Diagnostic>> {
     let mut out_map = SourceMap::new();
     let out_id = out_map.add("formatted.vcl", out.as_bytes());
     let (out_tokens, out_diags) = match shape {
@@ -96,7 +102,9 @@ fn verify(map: &SourceMap, file: FileId, tokens: &[Token], out: String, shape: S
 
     let problem = if has_errors(&out_diags) {
         Some((source.span().start, "the formatted text would not parse"))
-    } else if let Some(i) = (0..before.len().max(after.len())).find(|&i| before.get(i).map(|w| &w.0) != after.get(i).map(|w| &w.0)) {
+    } else if let Some(i) =
+        (0..before.len().max(after.len())).find(|&i| before.get(i).map(|w| &w.0) != after.get(i).map(|w| &w.0))
+    {
         Some((before.get(i).map_or(source.span().end, |w| w.1), "the formatted text would read differently here"))
     } else if comments_before != comments_after {
         Some((source.span().start, "the formatted text would lose or move a comment"))

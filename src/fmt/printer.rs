@@ -82,13 +82,22 @@ impl<'a> Printer<'a> {
         }
     }
 
-    /// Prints the comments left before `eof` and returns the text, ending in one newline
-    /// (or empty).
+    /// Prints the comments left before `eof` and returns the text: empty, or ending in one
+    /// newline (unless it ends in an unclosed `/*`).
     pub(super) fn finish(mut self, eof: u32) -> String {
         self.indent = 0;
         self.flush_comments(eof, true);
-        while self.out.ends_with("\n\n") {
+        // A `/*` with no `*/` runs to the end of the input: a newline after it would
+        // become part of it.
+        let unclosed = self.comments.last().is_some_and(|c| {
+            c.kind == TokenKind::BlockComment && !(c.span.len() >= 4 && self.slice(c.span).ends_with("*/"))
+        });
+        if unclosed {
             self.out.pop();
+        } else {
+            while self.out.ends_with("\n\n") {
+                self.out.pop();
+            }
         }
         self.out
     }
@@ -164,7 +173,7 @@ impl<'a> Printer<'a> {
         self.out.push_str(s);
     }
 
-    /// Whether the text printed so far (in the current line) ends with `c`-like chars.
+    /// Whether the last character printed (in the current line) satisfies `pred`.
     pub(super) fn ends_with(&self, pred: impl Fn(char) -> bool) -> bool {
         self.out.chars().next_back().is_some_and(pred)
     }
@@ -355,7 +364,14 @@ impl<'a> Printer<'a> {
     /// (`;`, `{`, `,`), printed as `suffix`; comments after `trail_from` on the same source
     /// line trail it. Inner comments that cannot stay in the line go on their own lines
     /// before it, indented `defer_extra` levels deeper (for `} else {` lines).
-    pub(super) fn line(&mut self, end: u32, suffix: &str, trail_from: u32, defer_extra: usize, f: &dyn Fn(&mut Printer<'a>)) {
+    pub(super) fn line(
+        &mut self,
+        end: u32,
+        suffix: &str,
+        trail_from: u32,
+        defer_extra: usize,
+        f: &dyn Fn(&mut Printer<'a>),
+    ) {
         let first = self.next;
         let outer = std::mem::take(&mut self.out);
         self.line = LineState::default();

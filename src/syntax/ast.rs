@@ -222,22 +222,47 @@ pub struct Stmt {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StmtKind {
     /// `set LHS OP EXPR;`
-    Set { target: Variable, op: AssignOp, op_span: Span, value: Expr },
+    Set {
+        target: Variable,
+        op: AssignOp,
+        op_span: Span,
+        value: Expr,
+    },
     /// `unset LHS;` (or `remove LHS;`, Varnish's spelling).
-    Unset { target: Variable, remove: bool },
+    Unset {
+        target: Variable,
+        remove: bool,
+    },
     /// `add obj.http.Name = EXPR;`
-    Add { target: Variable, value: Expr },
+    Add {
+        target: Variable,
+        value: Expr,
+    },
     /// `call NAME;` or `call NAME(args);`
-    Call { name: Ident, args: Option<Vec<Expr>> },
+    Call {
+        name: Ident,
+        args: Option<Vec<Expr>>,
+    },
     /// `declare local var.NAME TYPE [= EXPR];`
-    Declare { scope: DeclareScope, name: Ident, ty: Ident, init: Option<Expr> },
+    Declare {
+        scope: DeclareScope,
+        name: Ident,
+        ty: Ident,
+        init: Option<Expr>,
+    },
     Return(Return),
     /// `error [STATUS [MESSAGE]];`
-    Error { status: Option<Expr>, message: Option<Expr> },
+    Error {
+        status: Option<Expr>,
+        message: Option<Expr>,
+    },
     Restart,
     Esi,
     /// `synthetic EXPR;` or `synthetic.base64 EXPR;`
-    Synthetic { base64: bool, value: Expr },
+    Synthetic {
+        base64: bool,
+        value: Expr,
+    },
     Log(Expr),
     Goto(Ident),
     /// `name:` (the identifier excludes the colon).
@@ -248,7 +273,10 @@ pub enum StmtKind {
     Expr(Expr),
     Include(StringLit),
     /// `switch (EXPR) { case "a": ... break; default: ... }`: falco's extension.
-    Switch { subject: Expr, cases: Vec<SwitchCase> },
+    Switch {
+        subject: Expr,
+        cases: Vec<SwitchCase>,
+    },
     Break,
     Fallthrough,
     /// Tokens that start no statement (already reported).
@@ -365,15 +393,26 @@ pub enum ExprKind {
     /// resolves by context.
     Var(Variable),
     /// `name(args)`: builtin functions, typed subroutines, and `if(c, a, b)`.
-    Call { name: Ident, args: Vec<Expr> },
+    Call {
+        name: Ident,
+        args: Vec<Expr>,
+    },
     /// `( expr )`
     Paren(Box<Expr>),
     /// `!expr`
     Not(Box<Expr>),
     /// `a && b && c` or `a || b || c`, flat.
-    Logical { op: LogicalOp, operands: Vec<Expr> },
+    Logical {
+        op: LogicalOp,
+        operands: Vec<Expr>,
+    },
     /// `a == b`, `a ~ "re"`, ...
-    Compare { op: CompareOp, op_span: Span, lhs: Box<Expr>, rhs: Box<Expr> },
+    Compare {
+        op: CompareOp,
+        op_span: Span,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// String concatenation by juxtaposition or `+`, and time arithmetic
     /// (`now + 1d`, `now - 1h`), flat. The first part has `Concat` as its separator.
     Concat(Vec<ConcatPart>),

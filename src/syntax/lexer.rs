@@ -47,6 +47,15 @@ pub fn lex_str(text: &str, base: u32, invalid_utf8: &[std::ops::Range<u32>]) -> 
             TokenKind::LineComment if is_macro(&text[range.clone()]) => TokenKind::Macro,
             _ => kind,
         };
+        // A closed comment is at least `/**/`; `/*/` is an opening with a stray slash.
+        let comment = &text[range.clone()];
+        if kind == TokenKind::BlockComment && (comment.len() < 4 || !comment.ends_with("*/")) {
+            diags.push(
+                Diagnostic::error("syntax/unterminated-comment", "unterminated block comment")
+                    .with_primary(Span::new(span.start, span.start + 2), "this comment is never closed")
+                    .with_help("close it with `*/`"),
+            );
+        }
         if kind == TokenKind::Error && !in_ranges(invalid_utf8, range.start as u32) {
             let ch = text[range.clone()].chars().next().unwrap_or(' ');
             diags.push(
@@ -81,7 +90,9 @@ fn in_ranges(ranges: &[std::ops::Range<u32>], pos: u32) -> bool {
 fn merge_rtime(tokens: &mut Vec<Token>, unit: Span, text: &str, base: u32) -> bool {
     let n = tokens.len();
     let (num_idx, ws) = match tokens.last() {
-        Some(t) if matches!(t.kind, TokenKind::Integer | TokenKind::Float) && t.span.end == unit.start => (n - 1, false),
+        Some(t) if matches!(t.kind, TokenKind::Integer | TokenKind::Float) && t.span.end == unit.start => {
+            (n - 1, false)
+        }
         Some(t) if t.kind == TokenKind::Whitespace && n >= 2 => {
             let num = tokens[n - 2];
             if matches!(num.kind, TokenKind::Integer | TokenKind::Float) && t.span.end == unit.start {
@@ -144,7 +155,10 @@ mod tests {
     #[test]
     fn rtime_literals_with_and_without_space() {
         use TokenKind::*;
-        assert_eq!(kinds("10s 1.5h 5 m 100ms")[..4], [(Rtime, "10s"), (Rtime, "1.5h"), (Rtime, "5 m"), (Rtime, "100ms")]);
+        assert_eq!(
+            kinds("10s 1.5h 5 m 100ms")[..4],
+            [(Rtime, "10s"), (Rtime, "1.5h"), (Rtime, "5 m"), (Rtime, "100ms")]
+        );
         assert_eq!(kinds("5 max")[..2], [(Integer, "5"), (Ident, "max")]);
         assert_eq!(kinds("0x10s")[..2], [(Integer, "0x10"), (Ident, "s")]);
     }
@@ -160,7 +174,10 @@ mod tests {
     #[test]
     fn strings_long_strings_and_comments() {
         use TokenKind::*;
-        assert_eq!(kinds(r#"{"a"b"} {xyz"a"}b"xyz}"#)[..2], [(LongString, r#"{"a"b"}"#), (LongString, r#"{xyz"a"}b"xyz}"#)]);
+        assert_eq!(
+            kinds(r#"{"a"b"} {xyz"a"}b"xyz}"#)[..2],
+            [(LongString, r#"{"a"b"}"#), (LongString, r#"{xyz"a"}b"xyz}"#)]
+        );
         assert_eq!(kinds("#FASTLY recv\n# other")[..2], [(Macro, "#FASTLY recv"), (LineComment, "# other")]);
         assert_eq!(kinds("\"abc\nx")[0], (UnterminatedString, "\"abc"));
         assert_eq!(kinds("/* a */ /* b")[..2], [(BlockComment, "/* a */"), (BlockComment, "/* b")]);
@@ -170,7 +187,13 @@ mod tests {
     fn operators_longest_match() {
         use TokenKind::*;
         let k: Vec<_> = kinds("!~ != ! && &&= ||= rol= ror= <<= >>= %=").into_iter().map(|(k, _)| k).collect();
-        assert_eq!(k, [NotMatch, Ne, Bang, AndAnd, AndAssign, OrAssign, RolAssign, RorAssign, ShlAssign, ShrAssign, RemAssign, Eof]);
+        assert_eq!(
+            k,
+            [
+                NotMatch, Ne, Bang, AndAnd, AndAssign, OrAssign, RolAssign, RorAssign, ShlAssign, ShrAssign, RemAssign,
+                Eof
+            ]
+        );
     }
 
     #[test]

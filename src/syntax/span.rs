@@ -78,9 +78,7 @@ impl SourceFile {
                 }
             }
         }
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
-            .collect();
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1)).collect();
         SourceFile { name, text, base, invalid_utf8, line_starts }
     }
 

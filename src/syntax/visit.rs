@@ -72,9 +72,10 @@ pub fn walk_stmt<V: Visitor + ?Sized>(v: &mut V, stmt: &Stmt) {
         StmtKind::Unset { target, .. } => v.visit_target(target),
         StmtKind::Call { args, .. } => args.iter().flatten().for_each(|a| v.visit_expr(a)),
         StmtKind::Declare { init, .. } => init.iter().for_each(|e| v.visit_expr(e)),
-        StmtKind::Return(Return::Value(e)) | StmtKind::Synthetic { value: e, .. } | StmtKind::Log(e) | StmtKind::Expr(e) => {
-            v.visit_expr(e)
-        }
+        StmtKind::Return(Return::Value(e))
+        | StmtKind::Synthetic { value: e, .. }
+        | StmtKind::Log(e)
+        | StmtKind::Expr(e) => v.visit_expr(e),
         StmtKind::Error { status, message } => {
             status.iter().chain(message.iter()).for_each(|e| v.visit_expr(e));
         }

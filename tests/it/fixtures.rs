@@ -55,7 +55,12 @@ fn missing_include_and_cycle_are_reported() {
     let bytes = std::fs::read(dir.join("main.vcl")).unwrap();
     let program = lacquer::assemble::assemble("main.vcl", &bytes, SourceKind::File, &mut loader);
     let codes: Vec<_> = program.diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(codes, ["include/cycle", "include/module-not-found"], "{}", render_all(&program.map, &program.diagnostics, RenderOptions::default()));
+    assert_eq!(
+        codes,
+        ["include/cycle", "include/module-not-found"],
+        "{}",
+        render_all(&program.map, &program.diagnostics, RenderOptions::default())
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

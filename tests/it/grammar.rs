@@ -20,7 +20,7 @@ fn every_grammar_production_is_an_ast_node() {
     let missing: Vec<_> = names
         .iter()
         .filter(|n| {
-            let as_type = format!("pub struct {n} ") ;
+            let as_type = format!("pub struct {n} ");
             let as_enum = format!("pub enum {n} ");
             let as_variant = format!("    {n}(");
             let as_unit = format!("    {n},");

@@ -5,3 +5,4 @@ mod fmt;
 mod grammar;
 mod support;
 mod syntax;
+mod lint;

@@ -86,7 +86,8 @@ impl Parser<'_> {
     }
 
     fn logical(&mut self, first: Expr, level: u8) -> Expr {
-        let (op, token) = if level == OR { (LogicalOp::Or, TokenKind::OrOr) } else { (LogicalOp::And, TokenKind::AndAnd) };
+        let (op, token) =
+            if level == OR { (LogicalOp::Or, TokenKind::OrOr) } else { (LogicalOp::And, TokenKind::AndAnd) };
         let start = first.span;
         let mut operands = vec![first];
         while self.eat(token) {
@@ -162,7 +163,8 @@ impl Parser<'_> {
                 Expr::new(ExprKind::Paren(Box::new(inner)), self.span_from(start))
             }
             TokenKind::Minus
-                if matches!(self.nth(1), TokenKind::Integer | TokenKind::Float | TokenKind::Rtime) && self.touches_next() =>
+                if matches!(self.nth(1), TokenKind::Integer | TokenKind::Float | TokenKind::Rtime)
+                    && self.touches_next() =>
             {
                 self.bump();
                 let t = self.bump();
@@ -171,7 +173,10 @@ impl Parser<'_> {
             }
             TokenKind::Integer | TokenKind::Float | TokenKind::Rtime => {
                 let t = self.bump();
-                if t.kind == TokenKind::Integer && self.at(TokenKind::Percent) && self.current().span.start == t.span.end {
+                if t.kind == TokenKind::Integer
+                    && self.at(TokenKind::Percent)
+                    && self.current().span.start == t.span.end
+                {
                     self.bump();
                     let span = self.span_from(start);
                     let v = self.text_of(t).parse::<i64>().unwrap_or(0);
@@ -195,7 +200,9 @@ impl Parser<'_> {
                 let text = self.text_of(t);
                 match text {
                     "true" if !self.at(TokenKind::LParen) => Expr::new(ExprKind::Literal(Literal::Bool(true)), t.span),
-                    "false" if !self.at(TokenKind::LParen) => Expr::new(ExprKind::Literal(Literal::Bool(false)), t.span),
+                    "false" if !self.at(TokenKind::LParen) => {
+                        Expr::new(ExprKind::Literal(Literal::Bool(false)), t.span)
+                    }
                     _ if self.at(TokenKind::LParen) => self.call(Ident { name: text.to_string(), span: t.span }),
                     _ => Expr::new(ExprKind::Var(Variable { name: text.to_string(), span: t.span }), t.span),
                 }
@@ -208,7 +215,12 @@ impl Parser<'_> {
                 );
                 if !matches!(
                     self.kind(),
-                    TokenKind::Semi | TokenKind::RParen | TokenKind::RBrace | TokenKind::LBrace | TokenKind::Comma | TokenKind::Eof
+                    TokenKind::Semi
+                        | TokenKind::RParen
+                        | TokenKind::RBrace
+                        | TokenKind::LBrace
+                        | TokenKind::Comma
+                        | TokenKind::Eof
                 ) {
                     self.bump();
                 }

@@ -108,7 +108,8 @@ fn escape_at(bytes: &[u8], i: usize) -> Result<(Escaped, usize), (usize, &'stati
         return Ok((Escaped::Char(c), 6));
     }
     let digits = rest.get(..2).ok_or((rest.len() + 1, "incomplete `%` escape: expected two hex digits"))?;
-    let v = hex_value(digits).ok_or((1, "invalid `%` escape: expected two hex digits (write `%25` for a literal `%`)"))?;
+    let v =
+        hex_value(digits).ok_or((1, "invalid `%` escape: expected two hex digits (write `%25` for a literal `%`)"))?;
     Ok((Escaped::Byte(v as u8), 3))
 }
 
@@ -181,7 +182,10 @@ impl Parser<'_> {
                     // The lexer ran to the end of the input looking for the close.
                     self.error_at(
                         Diagnostic::error("syntax/unterminated-string", "unterminated long string")
-                            .with_primary(Span::new(t.span.start, t.span.start + open as u32), "this string is never closed")
+                            .with_primary(
+                                Span::new(t.span.start, t.span.start + open as u32),
+                                "this string is never closed",
+                            )
                             .with_help(format!("close it with `{close}`")),
                     );
                     &text[open.min(text.len())..]

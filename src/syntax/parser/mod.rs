@@ -70,8 +70,20 @@ pub(crate) struct Parser<'a> {
 }
 
 /// Words that start a top-level declaration.
-const DECL_KEYWORDS: &[&str] =
-    &["acl", "backend", "director", "table", "sub", "penaltybox", "ratecounter", "counter", "limiter", "include", "import", "pragma"];
+const DECL_KEYWORDS: &[&str] = &[
+    "acl",
+    "backend",
+    "director",
+    "table",
+    "sub",
+    "penaltybox",
+    "ratecounter",
+    "counter",
+    "limiter",
+    "include",
+    "import",
+    "pragma",
+];
 
 /// Words that start a statement.
 const STMT_KEYWORDS: &[&str] = &[
@@ -319,11 +331,9 @@ impl<'a> Parser<'a> {
             match self.kind() {
                 TokenKind::Eof => return,
                 TokenKind::LBrace | TokenKind::LParen => depth += 1,
-                TokenKind::RBrace | TokenKind::RParen if depth == 0 => {
-                    if self.at(TokenKind::RBrace) {
-                        return;
-                    }
-                }
+                TokenKind::RBrace if depth == 0 => return,
+                // A stray `)` at this level is skipped with the rest.
+                TokenKind::RParen if depth == 0 => {}
                 TokenKind::RBrace | TokenKind::RParen => depth -= 1,
                 _ => {}
             }

@@ -87,7 +87,10 @@ impl Parser<'_> {
             let before = self.pos;
             if self.at(TokenKind::RBrace) {
                 let t = self.bump();
-                self.error_at(Diagnostic::error("syntax/unexpected-token", "unexpected `}`").with_primary(t.span, "nothing to close"));
+                self.error_at(
+                    Diagnostic::error("syntax/unexpected-token", "unexpected `}`")
+                        .with_primary(t.span, "nothing to close"),
+                );
             } else if let Some(s) = self.statement() {
                 stmts.push(s);
             }
@@ -257,8 +260,11 @@ impl Parser<'_> {
         let Some(op) = assign_op(self.kind()) else {
             let found = self.found();
             let span = self.current().span;
-            let d = Diagnostic::error("syntax/expected-assignment", format!("expected an assignment operator, found {found}"))
-                .with_primary(span, "expected `=`, `+=`, `-=`, ...");
+            let d = Diagnostic::error(
+                "syntax/expected-assignment",
+                format!("expected an assignment operator, found {found}"),
+            )
+            .with_primary(span, "expected `=`, `+=`, `-=`, ...");
             let d = if self.at(TokenKind::Eq) { d.with_help("`set` assigns with `=`; `==` compares") } else { d };
             self.error_at(d);
             return self.recovered();
@@ -374,7 +380,11 @@ impl Parser<'_> {
                 self.bump();
             }
         }
-        let body = if self.at(TokenKind::LBrace) { self.block() } else { Block { stmts: Vec::new(), span: self.current().span } };
+        let body = if self.at(TokenKind::LBrace) {
+            self.block()
+        } else {
+            Block { stmts: Vec::new(), span: self.current().span }
+        };
         IfBranch { cond, body, span: self.span_from(start) }
     }
 
@@ -390,10 +400,19 @@ impl Parser<'_> {
         while !self.at(TokenKind::RBrace) && !self.at_eof() {
             let start = self.current().span;
             let label = if self.eat_word("case") {
-                let e = self.primary_no_concat();
-                self.expect(TokenKind::Colon);
-                Some(e)
-            } else if self.eat_word("default:") || (self.eat_word("default") && self.expect(TokenKind::Colon).is_some()) {
+                if self.at(TokenKind::Ident) && self.current_text().ends_with(':') {
+                    // `case name:` lexes as one `name:` token.
+                    let t = self.bump();
+                    let span = Span::new(t.span.start, t.span.end - 1);
+                    let name = self.text_of(t).trim_end_matches(':').to_string();
+                    Some(Expr::new(ExprKind::Var(Variable { name, span }), span))
+                } else {
+                    let e = self.primary_no_concat();
+                    self.expect(TokenKind::Colon);
+                    Some(e)
+                }
+            } else if self.eat_word("default:") || (self.eat_word("default") && self.expect(TokenKind::Colon).is_some())
+            {
                 None
             } else {
                 self.error_expected("`case` or `default:`");
@@ -401,7 +420,12 @@ impl Parser<'_> {
                 continue;
             };
             let mut body = Vec::new();
-            while !self.at(TokenKind::RBrace) && !self.at_eof() && !self.at_word("case") && !self.at_word("default:") && !self.at_word("default") {
+            while !self.at(TokenKind::RBrace)
+                && !self.at_eof()
+                && !self.at_word("case")
+                && !self.at_word("default:")
+                && !self.at_word("default")
+            {
                 let before = self.pos;
                 if let Some(s) = self.statement() {
                     body.push(s);
@@ -423,8 +447,11 @@ impl Parser<'_> {
             self.expect_semi();
             return StmtKind::Expr(e);
         }
-        let mut d = Diagnostic::error("syntax/expected-statement", format!("expected a statement, found `{}`", self.text_between(start, e.span)))
-            .with_primary(e.span, "not a statement");
+        let mut d = Diagnostic::error(
+            "syntax/expected-statement",
+            format!("expected a statement, found `{}`", self.text_between(start, e.span)),
+        )
+        .with_primary(e.span, "not a statement");
         if self.at(TokenKind::Assign) || assign_op(self.kind()).is_some() {
             d = d.with_help("assignments start with `set`: `set NAME = VALUE;`");
         }
