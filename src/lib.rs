@@ -17,5 +17,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod fmt;
+pub mod interp;
+pub mod ir;
 pub mod lint;
 pub mod syntax;

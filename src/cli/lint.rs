@@ -9,7 +9,7 @@ use anyhow::Context;
 use super::{use_color, LintArgs, OutputFormat};
 use crate::analysis::{analyze, Analysis};
 use crate::assemble::{FsLoader, SourceKind};
-use crate::diag::{self, Diagnostic, RenderOptions, Severity};
+use crate::diag::{self, RenderOptions, Severity};
 use crate::lint::{self, Config};
 
 pub fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
@@ -45,7 +45,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
         let mut loader = FsLoader { dirs };
         let mut analysis = analyze(&name, &bytes, kind, &mut loader, true);
         analysis.diagnostics = config.apply(std::mem::take(&mut analysis.diagnostics));
-        if args.quiet {
+        if !args.verbose {
             analysis.diagnostics.retain(|d| d.severity != Severity::Info);
         }
         reports.push((name, analysis));
@@ -111,9 +111,4 @@ fn load_config(args: &LintArgs) -> anyhow::Result<Config> {
         config.set(spec)?;
     }
     Ok(config)
-}
-
-/// For tests: whether a diagnostic list has errors.
-pub fn has_errors(diags: &[Diagnostic]) -> bool {
-    diags.iter().any(|d| d.severity == Severity::Error)
 }

@@ -71,9 +71,9 @@ pub struct LintArgs {
     /// Treat warnings as errors for the exit status.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Hide info-level diagnostics.
+    /// Also show info-level advice (hidden by default, so a clean file prints nothing).
     #[arg(short, long)]
-    pub quiet: bool,
+    pub verbose: bool,
     /// Colour: auto (on a terminal), always or never.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,

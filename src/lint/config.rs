@@ -23,7 +23,7 @@ use super::{category, registry, rule, Origin};
 use crate::diag::{Diagnostic, Severity};
 
 /// The name of the configuration file that [`Config::discover`] looks for.
-pub const FILE_NAME: &str = ".lacquer.toml";
+pub const CONFIG_FILE: &str = ".lacquer.toml";
 
 /// What a rule is turned into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,14 +97,15 @@ struct LintSection {
 impl Config {
     /// Reads a `.lacquer.toml`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
         Config::parse(&text, path)
     }
 
     /// Parses the text of a configuration file; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let file: FileFormat =
-            toml::from_str(text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.message().to_string() })?;
+        let file: FileFormat = toml::from_str(text)
+            .map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.message().to_string() })?;
         let origin = path.display().to_string();
         let mut config = Config::default();
         for (id, level) in &file.lint.rules {
@@ -116,7 +117,7 @@ impl Config {
     /// The nearest `.lacquer.toml` in `start_dir` or one of its parents.
     pub fn discover(start_dir: &Path) -> Result<Option<(PathBuf, Config)>, ConfigError> {
         for dir in start_dir.ancestors() {
-            let candidate = dir.join(FILE_NAME);
+            let candidate = dir.join(CONFIG_FILE);
             if candidate.is_file() {
                 let config = Config::load(&candidate)?;
                 return Ok(Some((candidate, config)));
@@ -159,13 +160,15 @@ impl Config {
     }
 
     fn insert(&mut self, id: &str, level: &str, origin: &str) -> Result<(), ConfigError> {
-        let key = resolve_key(id).ok_or_else(|| ConfigError::UnknownRule { origin: origin.to_string(), id: id.to_string() })?;
+        let key = resolve_key(id)
+            .ok_or_else(|| ConfigError::UnknownRule { origin: origin.to_string(), id: id.to_string() })?;
         let parsed = Level::parse(level).ok_or_else(|| ConfigError::InvalidLevel {
             origin: origin.to_string(),
             id: id.to_string(),
             level: level.to_string(),
         })?;
-        let parser_only = registry().iter().filter(|m| m.id == key || category(m.id) == key).all(|m| m.origin == Origin::Parser);
+        let parser_only =
+            registry().iter().filter(|m| m.id == key || category(m.id) == key).all(|m| m.origin == Origin::Parser);
         if parser_only {
             return Err(ConfigError::NotConfigurable { origin: origin.to_string(), id: id.to_string() });
         }
@@ -206,19 +209,25 @@ mod tests {
         let got: Vec<_> = out.iter().map(|d| (d.code, d.severity)).collect();
         assert_eq!(
             got,
-            [("regex/url-extension", Severity::Error), ("unused/goto", Severity::Info), ("type/mismatch", Severity::Error)]
+            [
+                ("regex/url-extension", Severity::Error),
+                ("unused/goto", Severity::Info),
+                ("type/mismatch", Severity::Error)
+            ]
         );
     }
 
     #[test]
     fn unknown_ids_and_bad_levels_are_errors_naming_them() {
-        let err = Config::parse("[lint.rules]\n\"unused/varaible\" = \"off\"\n", Path::new("/x/.lacquer.toml")).unwrap_err();
+        let err =
+            Config::parse("[lint.rules]\n\"unused/varaible\" = \"off\"\n", Path::new("/x/.lacquer.toml")).unwrap_err();
         assert_eq!(err.to_string(), "unknown rule \"unused/varaible\" in /x/.lacquer.toml");
         let err = Config::parse("[lint.rules]\n\"unused/variable\" = \"loud\"\n", Path::new("c.toml")).unwrap_err();
         assert!(err.to_string().contains("invalid level \"loud\""), "{err}");
         let err = Config::parse("[lint.rules\n", Path::new("c.toml")).unwrap_err();
         assert!(err.to_string().starts_with("invalid c.toml"), "{err}");
-        let err = Config::parse("[lint.rules]\n\"syntax/unexpected-token\" = \"off\"\n", Path::new("c.toml")).unwrap_err();
+        let err =
+            Config::parse("[lint.rules]\n\"syntax/unexpected-token\" = \"off\"\n", Path::new("c.toml")).unwrap_err();
         assert!(matches!(err, ConfigError::NotConfigurable { .. }), "{err}");
         assert!(Config::parse("[lint.rules]\nsyntax = \"off\"\n", Path::new("c.toml")).is_err());
     }
@@ -244,9 +253,9 @@ mod tests {
         let root = std::env::temp_dir().join(format!("lacquer-config-{}", std::process::id()));
         let nested = root.join("a/b");
         std::fs::create_dir_all(&nested).unwrap();
-        std::fs::write(root.join(FILE_NAME), "[lint.rules]\n\"unused/goto\" = \"off\"\n").unwrap();
+        std::fs::write(root.join(CONFIG_FILE), "[lint.rules]\n\"unused/goto\" = \"off\"\n").unwrap();
         let (path, config) = Config::discover(&nested).unwrap().unwrap();
-        assert_eq!(path, root.join(FILE_NAME));
+        assert_eq!(path, root.join(CONFIG_FILE));
         assert_eq!(config.level("unused/goto"), Some(Level::Off));
         std::fs::remove_dir_all(&root).unwrap();
     }

@@ -71,7 +71,8 @@ impl Ignores {
                         let closing: Vec<(u32, RuleList)> = if rules.is_empty() {
                             std::mem::take(&mut open)
                         } else {
-                            let (closed, still_open) = std::mem::take(&mut open).into_iter().partition(|(_, r)| *r == rules);
+                            let (closed, still_open) =
+                                std::mem::take(&mut open).into_iter().partition(|(_, r)| *r == rules);
                             open = still_open;
                             closed
                         };
@@ -102,7 +103,10 @@ impl Ignores {
         let (file, line) = (resolved.file, resolved.start.0);
         let named = |rules: &RuleList| rules.is_empty() || rules.iter().any(|r| names(r, diag.code));
         self.lines.get(&(file, line)).is_some_and(|lists| lists.iter().any(named))
-            || self.regions.iter().any(|r| r.file == file && (r.first_line..=r.last_line).contains(&line) && named(&r.rules))
+            || self
+                .regions
+                .iter()
+                .any(|r| r.file == file && (r.first_line..=r.last_line).contains(&line) && named(&r.rules))
     }
 }
 
@@ -120,14 +124,16 @@ fn parse_directive(comment: &str) -> Option<(Directive, RuleList)> {
     };
     let body = body.trim();
     let rest = body.strip_prefix("lacquer-ignore").or_else(|| body.strip_prefix("falco-ignore"))?;
-    let (directive, rest) = [("-next-line", Directive::NextLine), ("-start", Directive::Start), ("-end", Directive::End)]
-        .into_iter()
-        .find_map(|(suffix, d)| rest.strip_prefix(suffix).map(|r| (d, r)))
-        .unwrap_or((Directive::SameLine, rest));
+    let (directive, rest) =
+        [("-next-line", Directive::NextLine), ("-start", Directive::Start), ("-end", Directive::End)]
+            .into_iter()
+            .find_map(|(suffix, d)| rest.strip_prefix(suffix).map(|r| (d, r)))
+            .unwrap_or((Directive::SameLine, rest));
     if !rest.is_empty() && !rest.starts_with(|c: char| c.is_whitespace()) {
         return None;
     }
-    let rules = rest.split(|c: char| c.is_whitespace() || c == ',').filter(|r| !r.is_empty()).map(str::to_string).collect();
+    let rules =
+        rest.split(|c: char| c.is_whitespace() || c == ',').filter(|r| !r.is_empty()).map(str::to_string).collect();
     Some((directive, rules))
 }
 

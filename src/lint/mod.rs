@@ -19,7 +19,7 @@ pub mod rules;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub use config::{Config, ConfigError, Level};
+pub use config::{Config, ConfigError, Level, CONFIG_FILE};
 pub use ignore::apply_ignores;
 
 use crate::catalog::SubKind;
@@ -114,7 +114,7 @@ pub fn explain(id: &str) -> Option<String> {
         Origin::Lint => "lint rule",
     };
     Some(format!(
-        "{} ({kind}, default severity: {})\n\n{}\n\n{}\n",
+        "{} ({kind}, default severity: {})\n\n{}\n\n{}",
         meta.id,
         meta.default_severity.as_str(),
         meta.summary,

@@ -175,6 +175,22 @@ sub vcl_recv {
 ```"#,
     ),
     parser(
+        "syntax/unterminated-comment",
+        "a `/*` comment that is never closed",
+        r#"### What it does
+Reports a block comment that has no closing `*/`.
+
+### Why is this bad
+The comment swallows the rest of the file, so everything after it is silently ignored
+(and Fastly rejects the file).
+
+### Example
+```vcl
+/* TODO: remove
+sub vcl_recv { }
+```"#,
+    ),
+    parser(
         "syntax/invalid-escape",
         "a malformed `%` escape in a string",
         r#"### What it does
@@ -1487,5 +1503,25 @@ Fastly refuses to upload or activate the version.
 ### Example
 A 2 MB generated redirect table: move it to an edge dictionary.
 "#,
+    ),
+    checker(
+        "limits/sub-calls",
+        "a built-in subroutine whose inlined call tree is too large",
+        r#"### What it does
+Counts, for each built-in subroutine, the calls in its fully inlined call tree (every
+`call` of a subroutine that itself calls others counts once per path) and reports it
+when the total exceeds Fastly's limit of 25,000.
+
+### Why is this bad
+Fastly inlines every `call` when it compiles the service and rejects a program whose
+expansion is too large ("Too many sub calls"), even though the source looks small.
+
+### Example
+```vcl
+sub a { call b; call b; call b; call b; call b; call b; call b; call b; call b; call b; }
+sub b { call c; call c; call c; call c; call c; call c; call c; call c; call c; call c; }
+# ... five levels of ten calls each expand to 100,000 calls
+sub vcl_recv { call a; }
+```"#,
     ),
 ];

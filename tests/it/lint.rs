@@ -188,3 +188,33 @@ proptest::proptest! {
         }
     }
 }
+
+/// Every code the parser, assembler and checker can emit is in the registry, so it has an
+/// explanation and can be re-levelled.
+#[test]
+fn every_emitted_code_is_registered() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for dir in ["syntax", "syntax/parser", "check", "assemble"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for marker in ["Diagnostic::error(\"", "Diagnostic::warning(\"", "Diagnostic::info(\""] {
+                for (i, _) in text.match_indices(marker) {
+                    let rest = &text[i + marker.len()..];
+                    let code = &rest[..rest.find('"').unwrap()];
+                    seen += 1;
+                    if lacquer::lint::rule(code).is_none() {
+                        missing.push(format!("{code} ({})", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen > 50, "found only {seen} emitted codes");
+    assert!(missing.is_empty(), "codes emitted but not registered: {missing:?}");
+}

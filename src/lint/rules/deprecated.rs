@@ -1,8 +1,11 @@
 //! `deprecated`: uses of variables and functions Fastly has deprecated, or that only
 //! survive as undocumented legacy names.
 
-use crate::catalog::{self, Tier};
+use std::sync::OnceLock;
+
+use crate::catalog::{self, Tier, VarDef};
 use crate::diag::Diagnostic;
+use crate::lint::rules::FastSet;
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::syntax::ast::{Expr, ExprKind, Variable};
 use crate::syntax::visit::{self, Visitor};
@@ -49,8 +52,8 @@ impl Finder<'_> {
         if var.name.starts_with("var.") || !var.name.contains('.') {
             return;
         }
-        if let Some(m) = catalog::variable(&var.name).filter(|m| m.def.deprecated) {
-            self.report("variable", &var.name, var.span, m.def.tier, m.def.doc);
+        if let Some(def) = deprecated_variable(&var.name) {
+            self.report("variable", &var.name, var.span, def.tier, def.doc);
         }
     }
 
@@ -59,8 +62,37 @@ impl Finder<'_> {
             Tier::Legacy => (format!("{what} `{name}` is a legacy name Fastly no longer documents"), "legacy"),
             _ => (format!("{what} `{name}` is deprecated"), "deprecated"),
         };
-        self.out.push(Diagnostic::warning(Deprecated::META.id, message).with_primary(span, label).with_note(doc.to_string()));
+        self.out.push(
+            Diagnostic::warning(Deprecated::META.id, message).with_primary(span, label).with_note(doc.to_string()),
+        );
     }
+}
+
+/// The deprecated catalog entry a variable name resolves to. Most names are headers
+/// and current variables, so only names that can reach a deprecated entry (an exact
+/// name, or a template's prefix) pay for a full catalog lookup.
+fn deprecated_variable(name: &str) -> Option<&'static VarDef> {
+    struct Index {
+        exact: FastSet<&'static str>,
+        template_prefixes: Vec<&'static str>,
+    }
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = Index { exact: FastSet::default(), template_prefixes: Vec::new() };
+        for v in catalog::VARIABLES.iter().filter(|v| v.deprecated) {
+            match v.name.split_once('{') {
+                Some((prefix, _)) => index.template_prefixes.push(prefix),
+                None => {
+                    index.exact.insert(v.name);
+                }
+            }
+        }
+        index
+    });
+    if !index.exact.contains(name) && !index.template_prefixes.iter().any(|p| name.starts_with(p)) {
+        return None;
+    }
+    catalog::variable(name).map(|m| m.def).filter(|d| d.deprecated)
 }
 
 impl Visitor for Finder<'_> {

@@ -49,9 +49,12 @@ impl Finder<'_> {
             ExprKind::Compare { lhs, op, .. } => {
                 if let Some(lit) = leftmost_literal(lhs) {
                     self.out.push(
-                        Diagnostic::error(Literal::META.id, "a literal cannot be the left operand of a comparison in a condition")
-                            .with_primary(lit.span, "literal on the left")
-                            .with_help(format!("put the variable on the left: `VARIABLE {} LITERAL`", op.as_str())),
+                        Diagnostic::error(
+                            Literal::META.id,
+                            "a literal cannot be the left operand of a comparison in a condition",
+                        )
+                        .with_primary(lit.span, "literal on the left")
+                        .with_help(format!("put the variable on the left: `VARIABLE {} LITERAL`", op.as_str())),
                     );
                 }
             }

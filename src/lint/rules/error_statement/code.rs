@@ -57,9 +57,12 @@ impl Visitor for Finder<'_> {
             if let ExprKind::Literal(Literal::Integer(code)) = status.kind {
                 if !CUSTOM.contains(&code) {
                     self.out.push(
-                        Diagnostic::info(Code::META.id, format!("`error {code}` uses a status outside the custom range 600-699"))
-                            .with_primary(status.span, "not a custom status")
-                            .with_help("raise a 6xx status and set the final status in `vcl_error`"),
+                        Diagnostic::info(
+                            Code::META.id,
+                            format!("`error {code}` uses a status outside the custom range 600-699"),
+                        )
+                        .with_primary(status.span, "not a custom status")
+                        .with_help("raise a 6xx status and set the final status in `vcl_error`"),
                     );
                 }
             }

@@ -3,7 +3,7 @@
 use crate::diag::Diagnostic;
 use crate::lint::rules::{is_header, reads};
 use crate::lint::{LintContext, Rule, RuleMeta};
-use crate::syntax::ast::{AssignOp, Block, Stmt, StmtKind};
+use crate::syntax::ast::{AssignOp, Block, Stmt, StmtKind, SubDecl};
 use crate::syntax::visit::{self, Visitor};
 
 declare_rule! {
@@ -65,6 +65,11 @@ impl Finder<'_> {
 }
 
 impl Visitor for Finder<'_> {
+    // The default `visit_sub` walks the body without `visit_block`.
+    fn visit_sub(&mut self, sub: &SubDecl) {
+        self.visit_block(&sub.body);
+    }
+
     fn visit_block(&mut self, block: &Block) {
         self.sequence(&block.stmts);
         visit::walk_block(self, block);
@@ -97,7 +102,10 @@ mod tests {
             ],
             &[
                 (r#"sub vcl_deliver { set resp.http.A = "1"; set resp.http.a = "2"; }"#, 1),
-                (r#"sub vcl_deliver { if (req.url) { set resp.http.A = "1"; set resp.http.A = "2"; set resp.http.A = "3"; } }"#, 2),
+                (
+                    r#"sub vcl_deliver { if (req.url) { set resp.http.A = "1"; set resp.http.A = "2"; set resp.http.A = "3"; } }"#,
+                    2,
+                ),
             ],
         );
     }

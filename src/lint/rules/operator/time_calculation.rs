@@ -90,7 +90,10 @@ impl Visitor for Finder<'_> {
                     self.out.push(
                         Diagnostic::info(TimeCalculation::META.id, "time arithmetic written inline")
                             .with_primary(time.span.to(offset.expr.span), "a TIME and an RTIME literal")
-                            .with_help(format!("use `{fun}({}, ...)`, which states the intent and accepts any RTIME", v.name)),
+                            .with_help(format!(
+                                "use `{fun}({}, ...)`, which states the intent and accepts any RTIME",
+                                v.name
+                            )),
                     );
                 }
             }

@@ -41,12 +41,13 @@ impl Rule for MatchedValueOverride {
             let analysis = analyze(sub);
             for read in &analysis.reads {
                 let diag = match read.source {
-                    Source::Enclosing { meant, overridden_by: Some(later) } => {
-                        Diagnostic::info(Self::META.id, format!("`re.group.{}` may hold the captures of a later match", read.n))
-                            .with_primary(read.span, "read here")
-                            .with_secondary(analysis.matches[meant].span, "the captures meant are made here")
-                            .with_secondary(analysis.matches[later].span, "this match replaces them when it succeeds")
-                    }
+                    Source::Enclosing { meant, overridden_by: Some(later) } => Diagnostic::info(
+                        Self::META.id,
+                        format!("`re.group.{}` may hold the captures of a later match", read.n),
+                    )
+                    .with_primary(read.span, "read here")
+                    .with_secondary(analysis.matches[meant].span, "the captures meant are made here")
+                    .with_secondary(analysis.matches[later].span, "this match replaces them when it succeeds"),
                     Source::After { last, earlier: Some(earlier), .. } => Diagnostic::info(
                         Self::META.id,
                         format!("`re.group.{}` is read outside the `if` of its match, after several matches", read.n),

@@ -52,7 +52,8 @@ impl Visitor for Finder<'_> {
                     _ => None,
                 };
                 if let Some((ext_var, ext)) = ext_var.zip(extension_only(&pattern.value)) {
-                    let subject = if ext.case_insensitive { format!("std.tolower({ext_var})") } else { ext_var.to_string() };
+                    let subject =
+                        if ext.case_insensitive { format!("std.tolower({ext_var})") } else { ext_var.to_string() };
                     let suggestion = match ext.alternatives.as_slice() {
                         [one] if !one.contains('?') => {
                             let eq = if *op == CompareOp::Match { "==" } else { "!=" };
@@ -61,9 +62,12 @@ impl Visitor for Finder<'_> {
                         _ => format!("{subject} {} \"^(?:{})$\"", op.as_str(), ext.alternatives.join("|")),
                     };
                     self.out.push(
-                        Diagnostic::warning(UrlExtension::META.id, format!("this regex only tests the file extension of `{}`", v.name))
-                            .with_primary(rhs.span, "an extension match")
-                            .with_help(format!("compare `{ext_var}` instead: `{suggestion}`")),
+                        Diagnostic::warning(
+                            UrlExtension::META.id,
+                            format!("this regex only tests the file extension of `{}`", v.name),
+                        )
+                        .with_primary(rhs.span, "an extension match")
+                        .with_help(format!("compare `{ext_var}` instead: `{suggestion}`")),
                     );
                 }
             }

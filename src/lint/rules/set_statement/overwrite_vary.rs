@@ -62,9 +62,12 @@ impl Visitor for Finder<'_> {
                     format!("add the tokens and keep the rest: `{}`", sets.join(" "))
                 };
                 self.out.push(
-                    Diagnostic::warning(OverwriteVary::META.id, format!("`set {}` replaces every value of `Vary`", target.name))
-                        .with_primary(target.span, "overwrites the origin's Vary")
-                        .with_help(help),
+                    Diagnostic::warning(
+                        OverwriteVary::META.id,
+                        format!("`set {}` replaces every value of `Vary`", target.name),
+                    )
+                    .with_primary(target.span, "overwrites the origin's Vary")
+                    .with_help(help),
                 );
             }
         }
@@ -100,7 +103,9 @@ mod tests {
         let d = lint(&OverwriteVary, r#"sub vcl_fetch { set beresp.http.Vary = "Origin, Accept-Encoding"; }"#);
         assert_eq!(
             d[0].help.as_deref(),
-            Some(r#"add the tokens and keep the rest: `set beresp.http.Vary:Origin = ""; set beresp.http.Vary:Accept-Encoding = "";`"#)
+            Some(
+                r#"add the tokens and keep the rest: `set beresp.http.Vary:Origin = ""; set beresp.http.Vary:Accept-Encoding = "";`"#
+            )
         );
     }
 }

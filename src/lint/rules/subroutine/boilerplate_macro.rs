@@ -4,16 +4,14 @@ use crate::catalog::SubKind;
 use crate::diag::Diagnostic;
 use crate::lint::rules::subs;
 use crate::lint::{LintContext, Rule, RuleMeta};
-use crate::syntax::ast::{Stmt, SubDecl};
 use crate::syntax::lexer::macro_name;
-use crate::syntax::visit::{self, Visitor};
-use crate::syntax::{FileId, Span, TokenKind};
+use crate::syntax::TokenKind;
 
 declare_rule! {
     /// ### What it does
     /// Reports a built-in subroutine (`vcl_recv` ... `vcl_log`) whose body has no
-    /// `#FASTLY <name>` macro comment, in the subroutine itself or in a file it
-    /// includes. Fastly-rendered VCL, where the macros are already expanded between
+    /// `#FASTLY <name>` macro comment, in the subroutine itself (any of its repeated
+    /// declarations) or in a file it includes. Fastly-rendered VCL, where the macros are already expanded between
     /// `#--FASTLY RECV BEGIN` and `END` markers, counts as having them. Snippets are
     /// not checked.
     ///
@@ -43,23 +41,17 @@ impl Rule for BoilerplateMacro {
         if cx.snippet.is_some() {
             return;
         }
-        let markers = markers(cx);
-        let mut by_kind: Vec<(SubKind, Vec<&SubDecl>)> = Vec::new();
+        let present = macros_in_place(cx);
+        let mut reported: Vec<SubKind> = Vec::new();
         for sub in subs(cx.unit) {
             let Some(kind) = SubKind::from_sub_name(&sub.name.name).filter(|k| *k != SubKind::Pipe) else { continue };
-            match by_kind.iter_mut().find(|(k, _)| *k == kind) {
-                Some((_, list)) => list.push(sub),
-                None => by_kind.push((kind, vec![sub])),
-            }
-        }
-        for (kind, list) in by_kind {
-            if list.iter().any(|sub| regions(cx, sub).into_iter().any(|span| has_marker(&markers, span, kind))) {
+            if present.contains(&kind) || reported.contains(&kind) {
                 continue;
             }
-            let name = &list[0].name;
+            reported.push(kind);
             out.push(
-                Diagnostic::info(Self::META.id, format!("`{}` has no `#FASTLY {}` macro", name.name, kind.as_str()))
-                    .with_primary(name.span, "Fastly's generated code is not inserted here")
+                Diagnostic::info(Self::META.id, format!("`{}` has no `#FASTLY {}` macro", sub.name.name, kind.as_str()))
+                    .with_primary(sub.name.span, "Fastly's generated code is not inserted here")
                     .with_help(format!(
                         "add `#FASTLY {}` at the top of the body, where Fastly inserts the code generated from the service configuration",
                         kind.as_str()
@@ -69,24 +61,66 @@ impl Rule for BoilerplateMacro {
     }
 }
 
-/// Positions of every `#FASTLY name` macro and `#--FASTLY NAME BEGIN` marker, sorted.
-fn markers(cx: &LintContext<'_>) -> Vec<(u32, SubKind)> {
-    let mut markers = Vec::new();
+/// The subroutines whose macro is where Fastly expects it: inside a `sub vcl_NAME`
+/// (any of the repeated ones: the assembled tree has joined them, the tokens have not),
+/// or in a file without subroutines, which can only be included into one.
+fn macros_in_place(cx: &LintContext<'_>) -> Vec<SubKind> {
+    let mut present = Vec::new();
     for &(file, tokens) in cx.files {
         let source = cx.map.file(file);
+        let mut has_sub = false;
+        let mut loose = Vec::new();
+        let mut depth = 0u32;
+        // The subroutine being read (`None` inside a custom one) and whether its name is next.
+        let mut current: Option<SubKind> = None;
+        let mut expect_name = false;
         for token in tokens {
-            let name = match token.kind {
-                TokenKind::Macro => macro_name(source.slice(token.span)),
-                TokenKind::LineComment => expanded_marker(source.slice(token.span)),
-                _ => continue,
+            let text = source.slice(token.span);
+            let marker = match token.kind {
+                TokenKind::Macro => macro_name(text),
+                TokenKind::LineComment => expanded_marker(text),
+                TokenKind::Whitespace | TokenKind::BlockComment => continue,
+                TokenKind::Ident if expect_name => {
+                    current = SubKind::from_sub_name(text);
+                    expect_name = false;
+                    continue;
+                }
+                // As in the parser's recovery, `sub` always starts a declaration, even
+                // after a block that was never closed.
+                TokenKind::Ident if text == "sub" => {
+                    has_sub = true;
+                    depth = 0;
+                    expect_name = true;
+                    continue;
+                }
+                TokenKind::LBrace => {
+                    depth += 1;
+                    continue;
+                }
+                TokenKind::RBrace => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        current = None;
+                    }
+                    continue;
+                }
+                _ => {
+                    expect_name = false;
+                    continue;
+                }
             };
-            if let Some(kind) = name.as_deref().and_then(SubKind::from_short) {
-                markers.push((token.span.start, kind));
+            let Some(kind) = marker.as_deref().and_then(SubKind::from_short) else { continue };
+            if depth > 0 && current == Some(kind) {
+                present.push(kind);
+            } else if depth == 0 {
+                loose.push(kind);
             }
         }
+        if !has_sub {
+            present.extend(loose);
+        }
     }
-    markers.sort_unstable();
-    markers
+    present
 }
 
 /// `#--FASTLY RECV BEGIN` → `recv`.
@@ -94,34 +128,6 @@ fn expanded_marker(text: &str) -> Option<String> {
     let mut words = text.strip_prefix("#--FASTLY")?.split_whitespace();
     let (name, begin) = (words.next()?, words.next()?);
     (begin.eq_ignore_ascii_case("BEGIN") && words.next().is_none()).then(|| name.to_ascii_lowercase())
-}
-
-fn has_marker(markers: &[(u32, SubKind)], span: Span, kind: SubKind) -> bool {
-    let first = markers.partition_point(|(pos, _)| *pos < span.start);
-    markers[first..].iter().take_while(|(pos, _)| *pos < span.end).any(|(_, k)| *k == kind)
-}
-
-/// Where a subroutine's macro may be: its own span and every file included into it.
-fn regions(cx: &LintContext<'_>, sub: &SubDecl) -> Vec<Span> {
-    struct Included<'m> {
-        map: &'m crate::syntax::SourceMap,
-        sub: Span,
-        files: Vec<FileId>,
-    }
-    impl Visitor for Included<'_> {
-        fn visit_stmt(&mut self, stmt: &Stmt) {
-            let outside = stmt.span.start < self.sub.start || stmt.span.start > self.sub.end;
-            if outside {
-                if let Some(file) = self.map.lookup(stmt.span.start).filter(|f| !self.files.contains(f)) {
-                    self.files.push(file);
-                }
-            }
-            visit::walk_stmt(self, stmt);
-        }
-    }
-    let mut included = Included { map: cx.map, sub: sub.span, files: Vec::new() };
-    included.visit_block(&sub.body);
-    std::iter::once(sub.span).chain(included.files.into_iter().map(|f| cx.map.file(f).span())).collect()
 }
 
 #[cfg(test)]
@@ -147,9 +153,23 @@ mod tests {
                 // The macro of another subroutine does not count.
                 ("sub vcl_deliver {\n#FASTLY recv\n}", 1),
                 ("#FASTLY recv\nsub vcl_recv { }\nsub vcl_recv { }", 1),
+                ("sub custom {\n#FASTLY recv\n}\nsub vcl_recv { }", 1),
                 ("sub vcl_hit { } sub vcl_miss { }", 2),
             ],
         );
+    }
+
+    #[test]
+    fn an_unclosed_block_ends_at_the_next_sub() {
+        let (map, parsed) = crate::syntax::parser::parse_str(
+            "sub vcl_recv {\n#FASTLY recv\nif (req.url) {\n}\nsub vcl_deliver {\n#FASTLY deliver\n}",
+        );
+        assert!(!parsed.diagnostics.is_empty());
+        let files = [(crate::syntax::FileId(0), parsed.tokens.as_slice())];
+        let cx = LintContext { map: &map, unit: &parsed.tree, files: &files, snippet: None };
+        let mut out = Vec::new();
+        BoilerplateMacro.check(&cx, &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 
     #[test]

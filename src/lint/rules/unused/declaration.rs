@@ -1,10 +1,8 @@
 //! `unused/declaration`: ACLs, backends, directors, tables, penalty boxes, rate counters
 //! and custom subroutines that nothing refers to.
 
-use std::collections::HashSet;
-
-use crate::catalog::SubKind;
 use crate::diag::Diagnostic;
+use crate::lint::rules::FastSet;
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::syntax::ast::{Decl, Expr, ExprKind, Stmt, StmtKind};
 use crate::syntax::visit::{self, Visitor};
@@ -45,24 +43,17 @@ impl Rule for UnusedDeclaration {
         let mut refs = References::default();
         visit::walk_unit(&mut refs, cx.unit);
         for decl in &cx.unit.decls {
-            let (kind, name) = match decl {
-                Decl::Acl(d) => ("acl", &d.name),
-                Decl::Backend(d) => ("backend", &d.name),
-                Decl::Director(d) => ("director", &d.name),
-                Decl::Table(d) => ("table", &d.name),
-                Decl::Object(d) => (d.keyword.name.as_str(), &d.name),
-                Decl::Sub(d) => {
-                    if d.name.name.starts_with("vcl_") || SubKind::from_sub_name(&d.name.name).is_some() {
-                        continue;
-                    }
-                    if refs.calls.contains(d.name.name.as_str()) {
-                        continue;
-                    }
-                    ("subroutine", &d.name)
-                }
+            // Subroutines are used by calls; everything else by name.
+            let (kind, name, used) = match decl {
+                Decl::Acl(d) => ("acl", &d.name, &refs.names),
+                Decl::Backend(d) => ("backend", &d.name, &refs.names),
+                Decl::Director(d) => ("director", &d.name, &refs.names),
+                Decl::Table(d) => ("table", &d.name, &refs.names),
+                Decl::Object(d) => (d.keyword.name.as_str(), &d.name, &refs.names),
+                Decl::Sub(d) if !d.name.name.starts_with("vcl_") => ("subroutine", &d.name, &refs.calls),
                 _ => continue,
             };
-            if kind != "subroutine" && refs.names.contains(name.name.as_str()) {
+            if used.contains(name.name.as_str()) {
                 continue;
             }
             out.push(
@@ -78,12 +69,12 @@ impl Rule for UnusedDeclaration {
 #[derive(Default)]
 struct References {
     /// Bare names and the `NAME` of `backend.NAME.*`, `director.NAME.*`, `ratecounter.NAME.*`.
-    names: HashSet<String>,
+    names: FastSet<String>,
     /// Subroutines invoked with `call` or as `NAME()`.
-    calls: HashSet<String>,
+    calls: FastSet<String>,
 }
 
-fn insert(set: &mut HashSet<String>, name: &str) {
+fn insert(set: &mut FastSet<String>, name: &str) {
     if !set.contains(name) {
         set.insert(name.to_string());
     }

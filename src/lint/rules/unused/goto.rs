@@ -40,9 +40,12 @@ impl Rule for UnusedGoto {
             for label in jumps.labels {
                 if !jumps.targets.contains(&label.name) {
                     out.push(
-                        Diagnostic::warning(Self::META.id, format!("label `{}` is never the target of a `goto`", label.name))
-                            .with_primary(label.span, "no `goto` jumps here")
-                            .with_help("remove the label, or check the spelling of the `goto` meant to reach it"),
+                        Diagnostic::warning(
+                            Self::META.id,
+                            format!("label `{}` is never the target of a `goto`", label.name),
+                        )
+                        .with_primary(label.span, "no `goto` jumps here")
+                        .with_help("remove the label, or check the spelling of the `goto` meant to reach it"),
                     );
                 }
             }

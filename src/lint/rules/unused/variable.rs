@@ -1,9 +1,7 @@
 //! `unused/variable`: local variables that are declared but never read.
 
-use std::collections::HashMap;
-
 use crate::diag::Diagnostic;
-use crate::lint::rules::subs;
+use crate::lint::rules::{subs, FastMap};
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::syntax::ast::{Block, DeclareScope, Expr, ExprKind, Ident, Stmt, StmtKind};
 use crate::syntax::visit::{self, Visitor};
@@ -47,7 +45,9 @@ impl Rule for UnusedVariable {
                 out.push(
                     Diagnostic::warning(Self::META.id, format!("`{}` is declared but never read", name.name))
                         .with_primary(name.span, "never read")
-                        .with_help("remove the declaration and its assignments, or read it where it was meant to be used"),
+                        .with_help(
+                            "remove the declaration and its assignments, or read it where it was meant to be used",
+                        ),
                 );
             }
         }
@@ -59,7 +59,7 @@ struct Locals {
     /// Each declaration's name and the end of its scope.
     declared: Vec<(Ident, u32)>,
     /// Positions of every read of each `var.*` name, in source order.
-    reads: HashMap<String, Vec<u32>>,
+    reads: FastMap<String, Vec<u32>>,
     /// Ends of the enclosing blocks, innermost last.
     scope_ends: Vec<u32>,
 }

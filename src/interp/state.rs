@@ -1,0 +1,244 @@
+//! Per-request state: the HTTP messages VCL reads and writes (`req`, `bereq`, `beresp`,
+//! `obj`, `resp`), locals, regex groups, and the request's bookkeeping. The interpreter
+//! reads and writes it through resolved handles; the proxy fills and drains it.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use bytes::Bytes;
+
+use super::value::{Obj, Value};
+
+/// An ordered, case-insensitive multimap of header fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Headers {
+    entries: Vec<(Bytes, Bytes)>,
+}
+
+impl Headers {
+    pub fn new() -> Headers {
+        Headers::default()
+    }
+
+    /// The first value of a field.
+    pub fn get(&self, name: &[u8]) -> Option<&Bytes> {
+        self.entries.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+    }
+
+    pub fn get_all<'a>(&'a self, name: &'a [u8]) -> impl Iterator<Item = &'a Bytes> + 'a {
+        self.entries.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+    }
+
+    pub fn contains(&self, name: &[u8]) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Replaces every instance of a field with one value (VCL `set`).
+    pub fn set(&mut self, name: &[u8], value: Bytes) {
+        match self.entries.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            Some(first) => {
+                self.entries[first].1 = value;
+                let mut i = first + 1;
+                while i < self.entries.len() {
+                    if self.entries[i].0.eq_ignore_ascii_case(name) {
+                        self.entries.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            None => self.entries.push((Bytes::copy_from_slice(name), value)),
+        }
+    }
+
+    /// Appends another instance (VCL `add`).
+    pub fn add(&mut self, name: &[u8], value: Bytes) {
+        self.entries.push((Bytes::copy_from_slice(name), value));
+    }
+
+    /// Removes every instance of a field (VCL `unset`).
+    pub fn remove(&mut self, name: &[u8]) {
+        self.entries.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    }
+
+    /// Removes every field whose name starts with `prefix` (`unset req.http.X-*`).
+    pub fn remove_prefix(&mut self, prefix: &[u8]) {
+        self.entries.retain(|(n, _)| !(n.len() >= prefix.len() && n[..prefix.len()].eq_ignore_ascii_case(prefix)));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &Bytes)> {
+        self.entries.iter().map(|(n, v)| (n, v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&[u8], &[u8]) -> bool) {
+        self.entries.retain(|(n, v)| keep(n, v));
+    }
+}
+
+/// One HTTP message as VCL sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Message {
+    pub method: Bytes,
+    pub url: Bytes,
+    pub proto: Bytes,
+    pub status: i64,
+    pub response: Bytes,
+    pub headers: Headers,
+}
+
+/// Caching decisions and metadata VCL reads and writes (`beresp.ttl`, `obj.hits`, ...).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CacheMeta {
+    /// Nanoseconds.
+    pub ttl: i64,
+    pub grace: i64,
+    pub stale_if_error: i64,
+    pub stale_while_revalidate: i64,
+    pub cacheable: bool,
+    pub hits: i64,
+    /// Nanoseconds since the epoch.
+    pub stored_at: i64,
+    pub age: i64,
+}
+
+/// Everything one request carries through VCL.
+#[derive(Debug, Clone)]
+pub struct ReqState {
+    pub req: Message,
+    pub bereq: Message,
+    pub beresp: Message,
+    pub obj: Message,
+    pub resp: Message,
+    pub cache: CacheMeta,
+    /// Local variable slots of the running subroutine.
+    pub locals: Vec<Value>,
+    /// `re.group.0` ... `re.group.19` of the most recent successful `~` match.
+    pub re_groups: Vec<Option<Bytes>>,
+    pub restarts: i64,
+    pub backend: Option<u32>,
+    /// What `vcl_hash` added with `set req.hash += ...`.
+    pub hash_input: Vec<u8>,
+    pub client_ip: IpAddr,
+    pub server_ip: IpAddr,
+    pub server_hostname: Bytes,
+    pub server_identity: Bytes,
+    pub server_datacenter: Bytes,
+    /// Nanoseconds since the epoch when the request started.
+    pub time_start: i64,
+    /// The current time (injected: tests fix it, the proxy reads the clock).
+    pub now: i64,
+    pub fastly_error: Value,
+    /// `fastly_info.state`: `MISS`, `HIT`, `PASS`, ...
+    pub fastly_state: &'static str,
+    pub synthetic: Option<Bytes>,
+    pub esi: bool,
+    pub hash_always_miss: bool,
+    pub hash_ignore_busy: bool,
+    pub is_tls: bool,
+    /// Lines written by `log`.
+    pub log: Vec<Bytes>,
+    /// xorshift state for `randombool`/`randomint`/`randomstr` (seeded per request).
+    pub rng: u64,
+}
+
+impl Default for ReqState {
+    fn default() -> ReqState {
+        ReqState {
+            req: Message {
+                method: Bytes::from_static(b"GET"),
+                url: Bytes::from_static(b"/"),
+                proto: Bytes::from_static(b"HTTP/1.1"),
+                ..Message::default()
+            },
+            bereq: Message::default(),
+            beresp: Message::default(),
+            obj: Message::default(),
+            resp: Message::default(),
+            cache: CacheMeta::default(),
+            locals: Vec::new(),
+            re_groups: vec![None; 20],
+            restarts: 0,
+            backend: None,
+            hash_input: Vec::new(),
+            client_ip: IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)),
+            server_ip: IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1)),
+            server_hostname: Bytes::from_static(b"localhost"),
+            server_identity: Bytes::from_static(b"lacquer"),
+            server_datacenter: Bytes::from_static(b"LCL"),
+            time_start: 0,
+            now: 0,
+            fastly_error: Value::NotSet,
+            fastly_state: "NONE",
+            synthetic: None,
+            esi: false,
+            hash_always_miss: false,
+            hash_ignore_busy: false,
+            is_tls: false,
+            log: Vec::new(),
+            rng: 0x9E37_79B9_7F4A_7C15,
+        }
+    }
+}
+
+impl ReqState {
+    pub fn message(&self, obj: Obj) -> &Message {
+        match obj {
+            Obj::Req => &self.req,
+            Obj::Bereq => &self.bereq,
+            Obj::Beresp => &self.beresp,
+            Obj::Obj => &self.obj,
+            Obj::Resp => &self.resp,
+        }
+    }
+
+    pub fn message_mut(&mut self, obj: Obj) -> &mut Message {
+        match obj {
+            Obj::Req => &mut self.req,
+            Obj::Bereq => &mut self.bereq,
+            Obj::Beresp => &mut self.beresp,
+            Obj::Obj => &mut self.obj,
+            Obj::Resp => &mut self.resp,
+        }
+    }
+
+    /// Sets `fastly.error` (functions report EINVAL, ERANGE, EREGRECUR ... this way).
+    pub fn set_error(&mut self, code: &'static str) {
+        self.fastly_error = Value::String(Bytes::from_static(code.as_bytes()));
+    }
+
+    /// Next pseudo-random number (xorshift64*).
+    pub fn next_random(&mut self) -> u64 {
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_case_insensitive_and_set_replaces_all() {
+        let mut h = Headers::new();
+        h.add(b"Set-Cookie", Bytes::from_static(b"a=1"));
+        h.add(b"set-cookie", Bytes::from_static(b"b=2"));
+        assert_eq!(h.get_all(b"SET-COOKIE").count(), 2);
+        h.set(b"Set-Cookie", Bytes::from_static(b"c=3"));
+        assert_eq!(h.get_all(b"set-cookie").collect::<Vec<_>>(), [&Bytes::from_static(b"c=3")]);
+        h.add(b"X-A", Bytes::new());
+        h.add(b"x-b", Bytes::new());
+        h.remove_prefix(b"X-");
+        assert_eq!(h.len(), 1);
+    }
+}
