@@ -4,9 +4,16 @@
 //! Architecture Invariant: `interp` does no IO; it returns an `Action` and the proxy acts.
 
 pub mod builtins;
+mod exec;
+pub mod ratelimit_state;
 pub mod state;
 pub mod value;
+mod vars;
+
+pub use exec::{convert, reason, run, run_sub, stringify, STEP_BUDGET};
 
 /// State shared by every request of a program: rate counters and penalty boxes.
 #[derive(Debug, Default)]
-pub struct Runtime {}
+pub struct Runtime {
+    pub rate: ratelimit_state::RateState,
+}

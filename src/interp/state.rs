@@ -126,6 +126,10 @@ pub struct ReqState {
     /// What `vcl_hash` added with `set req.hash += ...`.
     pub hash_input: Vec<u8>,
     pub client_ip: IpAddr,
+    /// `client.identity` when VCL set it (otherwise the client IP).
+    pub client_identity: Option<Bytes>,
+    /// Backends marked unhealthy (by index); the proxy's health checks or a test set it.
+    pub sick_backends: Vec<u32>,
     pub server_ip: IpAddr,
     pub server_hostname: Bytes,
     pub server_identity: Bytes,
@@ -168,6 +172,8 @@ impl Default for ReqState {
             backend: None,
             hash_input: Vec::new(),
             client_ip: IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)),
+            client_identity: None,
+            sick_backends: Vec::new(),
             server_ip: IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1)),
             server_hostname: Bytes::from_static(b"localhost"),
             server_identity: Bytes::from_static(b"lacquer"),

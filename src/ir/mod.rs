@@ -12,18 +12,233 @@ use std::net::IpAddr;
 
 use bytes::Bytes;
 
-use crate::catalog::Type;
-use crate::interp::value::Value;
+mod lower;
+pub mod vars;
+
+pub use lower::compile;
+pub use vars::BVar;
+
+use crate::catalog::{SubKind, Type};
+use crate::interp::builtins::Builtin;
+use crate::interp::value::{Obj, Value};
+use crate::syntax::ast::{AssignOp, CompareOp};
+use crate::syntax::Span;
 
 /// A compiled service version.
 #[derive(Debug, Default)]
 pub struct Program {
+    pub subs: Vec<Sub>,
+    /// The compiled built-in subroutines, by `SubKind as usize`.
+    pub entries: [Option<u32>; 10],
     pub backends: Vec<BackendInfo>,
     pub acls: Vec<Acl>,
     pub tables: Vec<Table>,
     pub regexes: Vec<Regex>,
     pub ratecounters: Vec<String>,
     pub penaltyboxes: Vec<String>,
+}
+
+impl Program {
+    /// The subroutine Fastly runs for `kind`, if the VCL defines it.
+    pub fn entry(&self, kind: SubKind) -> Option<&Sub> {
+        self.entries[kind as usize].map(|i| &self.subs[i as usize])
+    }
+
+    /// A subroutine by name (custom ones included).
+    pub fn sub_by_name(&self, name: &str) -> Option<u32> {
+        self.subs.iter().position(|s| s.name == name).map(|i| i as u32)
+    }
+}
+
+/// A compiled subroutine.
+#[derive(Debug)]
+pub struct Sub {
+    pub name: String,
+    pub kind: Option<SubKind>,
+    /// Number of local slots (parameters first).
+    pub slots: u16,
+    /// Zero value of each slot (Fastly: 0, false, not set).
+    pub slot_init: Vec<Value>,
+    pub params: Vec<Type>,
+    pub ret: Option<Type>,
+    pub body: Vec<Stmt>,
+    /// Span of each statement, by [`Stmt::id`] (for tracing and coverage).
+    pub spans: Vec<Span>,
+}
+
+/// A statement with its id (index into the subroutine's span table).
+#[derive(Debug)]
+pub struct Stmt {
+    pub id: u32,
+    pub kind: StmtKind,
+}
+
+#[derive(Debug)]
+pub enum StmtKind {
+    Set { place: Place, op: AssignOp, value: Expr },
+    Unset(Place),
+    Add { place: Place, value: Expr },
+    Call { sub: u32, args: Vec<Expr> },
+    /// Reset a local to its zero value or initialise it.
+    Declare { slot: u16, init: Option<Expr> },
+    Return(Return),
+    Error { status: Option<Expr>, message: Option<Expr> },
+    Restart,
+    Esi,
+    Synthetic { base64: bool, value: Expr },
+    Log(Expr),
+    /// Jump forward to the label with this id.
+    Goto(u32),
+    Label(u32),
+    If { branches: Vec<(Expr, Vec<Stmt>)>, otherwise: Vec<Stmt> },
+    Block(Vec<Stmt>),
+    /// A VOID function call.
+    Eval(Expr),
+}
+
+#[derive(Debug)]
+pub enum Return {
+    /// `return;` from a custom subroutine.
+    Bare,
+    Action(Action),
+    Value(Expr),
+}
+
+/// What a subroutine decided (`return(STATE)`, `error`, `restart`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Lookup,
+    Pass,
+    Pipe,
+    Hash,
+    Fetch,
+    Deliver,
+    DeliverStale,
+    HitForPass,
+    Restart,
+    Upgrade,
+    Challenge,
+    /// `error STATUS "MESSAGE"`: the request continues in `vcl_error`.
+    Error { status: i64, message: Bytes },
+}
+
+impl Action {
+    pub fn from_name(name: &str) -> Option<Action> {
+        Some(match name {
+            "lookup" => Action::Lookup,
+            "pass" => Action::Pass,
+            "pipe" => Action::Pipe,
+            "hash" => Action::Hash,
+            "fetch" => Action::Fetch,
+            "deliver" => Action::Deliver,
+            "deliver_stale" => Action::DeliverStale,
+            "hit_for_pass" => Action::HitForPass,
+            "restart" => Action::Restart,
+            "upgrade" => Action::Upgrade,
+            "challenge" => Action::Challenge,
+            "error" => Action::Error { status: 503, message: Bytes::new() },
+            _ => return None,
+        })
+    }
+
+    /// The name as VCL writes it (`deliver_stale`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Action::Lookup => "lookup",
+            Action::Pass => "pass",
+            Action::Pipe => "pipe",
+            Action::Hash => "hash",
+            Action::Fetch => "fetch",
+            Action::Deliver => "deliver",
+            Action::DeliverStale => "deliver_stale",
+            Action::HitForPass => "hit_for_pass",
+            Action::Restart => "restart",
+            Action::Upgrade => "upgrade",
+            Action::Challenge => "challenge",
+            Action::Error { .. } => "error",
+        }
+    }
+
+    /// What a built-in subroutine does when it ends without `return` (catalog 5.1).
+    pub fn default_for(kind: SubKind) -> Action {
+        match kind {
+            SubKind::Recv => Action::Lookup,
+            SubKind::Hash => Action::Hash,
+            SubKind::Miss => Action::Fetch,
+            SubKind::Pass => Action::Pass,
+            SubKind::Pipe => Action::Pipe,
+            _ => Action::Deliver,
+        }
+    }
+}
+
+/// Something `set`, `unset` and `add` write to.
+#[derive(Debug, Clone)]
+pub enum Place {
+    Local(u16),
+    Var(Var),
+}
+
+/// A resolved variable.
+#[derive(Debug, Clone)]
+pub enum Var {
+    /// `req.http.Name` (the name as written).
+    Header(Obj, Bytes),
+    /// `req.http.Name:key`
+    HeaderField(Obj, Bytes, Bytes),
+    /// `req.http.Prefix*` (unset only)
+    HeaderPrefix(Obj, Bytes),
+    ReGroup(u8),
+    Builtin(BVar),
+    BackendHealthy(u32),
+}
+
+/// A resolved expression.
+#[derive(Debug)]
+pub enum Expr {
+    Const(Value),
+    Local(u16),
+    Var(Var),
+    /// A builtin function with its arguments, each converted to its parameter type.
+    Call { name: &'static str, f: Builtin, args: Vec<(Expr, Conv)> },
+    /// A typed custom subroutine.
+    CallSub { sub: u32, args: Vec<Expr> },
+    If { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    Not(Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Compare { op: CompareOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// `~` against a literal regex (compiled once; index into `Program::regexes`).
+    Match { negate: bool, subject: Box<Expr>, regex: u32 },
+    /// `~` against a REGEX value (a local or `table.lookup_regex`).
+    MatchDynamic { negate: bool, subject: Box<Expr>, regex: Box<Expr> },
+    /// `client.ip ~ acl`
+    MatchAcl { negate: bool, subject: Box<Expr>, acl: Box<Expr> },
+    /// String concatenation; not-set parts render as `""`.
+    Concat(Vec<Expr>),
+    /// `TIME + RTIME` / `TIME - RTIME`.
+    TimeShift { time: Box<Expr>, delta: Box<Expr>, subtract: bool },
+    /// An implicit conversion to the target type of an assignment.
+    Convert(Box<Expr>, Conv),
+}
+
+/// Conversions the compiler inserts where Fastly converts implicitly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conv {
+    /// Keep the value as it is.
+    None,
+    /// To STRING, not-set kept as not-set.
+    String,
+    /// To FLOAT (from INTEGER; from TIME/RTIME as seconds).
+    Float,
+    /// To INTEGER (from FLOAT truncated; from TIME/RTIME as seconds).
+    Integer,
+    /// STRING to IP (not set when unparseable).
+    Ip,
+    /// To TIME (a STRING date, numbers as seconds since the epoch).
+    Time,
+    /// To RTIME (a STRING duration, numbers as seconds).
+    Rtime,
 }
 
 /// A backend or director, by name.

@@ -1,0 +1,559 @@
+//! The tree-walking interpreter over the resolved IR.
+
+use std::cmp::Ordering;
+
+use bytes::{Bytes, BytesMut};
+
+use super::builtins::{Ctx, Fault};
+use super::state::ReqState;
+use super::value::Value;
+use super::vars;
+use super::Runtime;
+use crate::catalog::SubKind;
+use crate::ir::{Action, Conv, Expr, Place, Program, Return, Stmt, StmtKind};
+use crate::syntax::ast::{AssignOp, CompareOp};
+
+/// Statements one request may execute before it is stopped with a 503 (runaway VCL;
+/// Fastly stops such requests on its workspace and time limits).
+pub const STEP_BUDGET: u64 = 1_000_000;
+
+/// Runs the built-in subroutine `kind` and returns what it decided. A subroutine the VCL
+/// does not define does what Fastly's default does.
+pub fn run(program: &Program, kind: SubKind, state: &mut ReqState, runtime: &Runtime) -> Result<Action, Fault> {
+    let Some(idx) = program.entries[kind as usize] else { return Ok(Action::default_for(kind)) };
+    let mut m = Machine { program, runtime, state, steps: 0, coverage: None };
+    match m.call(idx, Vec::new())? {
+        Flow::Action(a) => Ok(a),
+        _ => Ok(Action::default_for(kind)),
+    }
+}
+
+/// Runs any subroutine by index (tests call custom subroutines directly) and returns
+/// what it decided and, for typed subroutines, its value.
+pub fn run_sub(
+    program: &Program,
+    sub: u32,
+    args: Vec<Value>,
+    state: &mut ReqState,
+    runtime: &Runtime,
+    coverage: Option<&mut Vec<Vec<bool>>>,
+) -> Result<(Option<Action>, Option<Value>), Fault> {
+    let mut m = Machine { program, runtime, state, steps: 0, coverage };
+    Ok(match m.call(sub, args)? {
+        Flow::Action(a) => (Some(a), None),
+        Flow::Return(v) => (None, v),
+        _ => (None, None),
+    })
+}
+
+enum Flow {
+    Next,
+    /// `return;` or `return EXPR;` from a custom subroutine.
+    Return(Option<Value>),
+    /// The built-in subroutine is done.
+    Action(Action),
+    Goto(u32),
+}
+
+struct Machine<'a> {
+    program: &'a Program,
+    runtime: &'a Runtime,
+    state: &'a mut ReqState,
+    steps: u64,
+    /// Statements executed, per subroutine and statement id (`lacquer test --coverage`).
+    coverage: Option<&'a mut Vec<Vec<bool>>>,
+}
+
+impl Machine<'_> {
+    fn call(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
+        let program = self.program;
+        let Some(sub) = program.subs.get(idx as usize) else { return Ok(Flow::Next) };
+        // Each invocation has its own locals (Fastly: custom subroutines do not see the
+        // caller's locals).
+        let mut locals = sub.slot_init.clone();
+        for (slot, v) in locals.iter_mut().zip(args) {
+            *slot = v;
+        }
+        let saved = std::mem::replace(&mut self.state.locals, locals);
+        if let Some(cov) = self.coverage.as_deref_mut() {
+            if cov.len() < program.subs.len() {
+                cov.resize(program.subs.len(), Vec::new());
+            }
+            if cov[idx as usize].len() < sub.spans.len() {
+                cov[idx as usize].resize(sub.spans.len(), false);
+            }
+        }
+        let result = self.block(idx, &sub.body);
+        self.state.locals = saved;
+        result
+    }
+
+    fn block(&mut self, sub: u32, stmts: &[Stmt]) -> Result<Flow, Fault> {
+        let mut i = 0;
+        while i < stmts.len() {
+            match self.stmt(sub, &stmts[i])? {
+                Flow::Next => i += 1,
+                Flow::Goto(label) => {
+                    // Fastly only jumps forward; the label is later in this block or in an
+                    // enclosing one.
+                    match stmts[i + 1..].iter().position(|s| matches!(s.kind, StmtKind::Label(l) if l == label)) {
+                        Some(offset) => i += offset + 1,
+                        None => return Ok(Flow::Goto(label)),
+                    }
+                }
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Next)
+    }
+
+    fn stmt(&mut self, sub: u32, stmt: &Stmt) -> Result<Flow, Fault> {
+        self.steps += 1;
+        if self.steps > STEP_BUDGET {
+            return Err(Fault::Fatal("VCL step budget exceeded".into()));
+        }
+        if let Some(cov) = self.coverage.as_deref_mut() {
+            if let Some(slot) = cov.get_mut(sub as usize).and_then(|s| s.get_mut(stmt.id as usize)) {
+                *slot = true;
+            }
+        }
+        match &stmt.kind {
+            StmtKind::Set { place, op, value } => {
+                let v = self.eval(value)?;
+                let v = if *op == AssignOp::Assign { v } else { compound(*op, self.read_place(place), v, self.state) };
+                self.write_place(place, v);
+            }
+            StmtKind::Unset(place) => match place {
+                Place::Local(slot) => self.set_local(*slot, Value::NotSet),
+                Place::Var(var) => vars::unset(self.state, self.program, var),
+            },
+            StmtKind::Add { place, value } => {
+                let v = self.eval(value)?;
+                if let Place::Var(var) = place {
+                    vars::add(self.state, var, v);
+                }
+            }
+            StmtKind::Call { sub, args } => {
+                let args = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
+                match self.call(*sub, args)? {
+                    Flow::Action(a) => return Ok(Flow::Action(a)),
+                    _ => return Ok(Flow::Next),
+                }
+            }
+            StmtKind::Declare { slot, init } => {
+                let v = match init {
+                    Some(e) => self.eval(e)?,
+                    None => self.program.subs[sub as usize].slot_init.get(*slot as usize).cloned().unwrap_or(Value::NotSet),
+                };
+                self.set_local(*slot, v);
+            }
+            StmtKind::Return(r) => {
+                return Ok(match r {
+                    Return::Bare => Flow::Return(None),
+                    Return::Action(a) => Flow::Action(a.clone()),
+                    Return::Value(e) => Flow::Return(Some(self.eval(e)?)),
+                })
+            }
+            StmtKind::Error { status, message } => {
+                // Fastly: default status 503; default reason the status's text.
+                let status = match status {
+                    Some(e) => self.eval(e)?.as_int().unwrap_or(503),
+                    None => 503,
+                };
+                let message = match message {
+                    Some(e) => self.eval(e)?.to_bytes(),
+                    None => Bytes::from_static(reason(status).as_bytes()),
+                };
+                return Ok(Flow::Action(Action::Error { status, message }));
+            }
+            StmtKind::Restart => return Ok(Flow::Action(Action::Restart)),
+            StmtKind::Esi => self.state.esi = true,
+            StmtKind::Synthetic { base64, value } => {
+                let body = self.eval(value)?.to_bytes();
+                let body = if *base64 { decode_base64(&body) } else { cut_at_nul(body) };
+                self.state.synthetic = Some(body);
+            }
+            StmtKind::Log(e) => {
+                let line = self.eval(e)?.to_bytes();
+                self.state.log.push(line);
+            }
+            StmtKind::Goto(label) => return Ok(Flow::Goto(*label)),
+            StmtKind::Label(_) => {}
+            StmtKind::If { branches, otherwise } => {
+                for (cond, body) in branches {
+                    if self.eval(cond)?.truthy() {
+                        return self.block(sub, body);
+                    }
+                }
+                return self.block(sub, otherwise);
+            }
+            StmtKind::Block(body) => return self.block(sub, body),
+            StmtKind::Eval(e) => {
+                self.eval(e)?;
+            }
+        }
+        Ok(Flow::Next)
+    }
+
+    fn set_local(&mut self, slot: u16, v: Value) {
+        if let Some(s) = self.state.locals.get_mut(slot as usize) {
+            *s = v;
+        }
+    }
+
+    fn read_place(&mut self, place: &Place) -> Value {
+        match place {
+            Place::Local(slot) => self.state.locals.get(*slot as usize).cloned().unwrap_or(Value::NotSet),
+            Place::Var(var) => vars::get(self.state, self.program, self.runtime, var),
+        }
+    }
+
+    fn write_place(&mut self, place: &Place, v: Value) {
+        match place {
+            Place::Local(slot) => self.set_local(*slot, v),
+            Place::Var(var) => vars::set(self.state, self.program, var, v),
+        }
+    }
+
+    fn eval(&mut self, e: &Expr) -> Result<Value, Fault> {
+        Ok(match e {
+            Expr::Const(v) => v.clone(),
+            Expr::Local(slot) => self.state.locals.get(*slot as usize).cloned().unwrap_or(Value::NotSet),
+            Expr::Var(var) => vars::get(self.state, self.program, self.runtime, var),
+            Expr::Call { f, args, .. } => {
+                let mut values = Vec::with_capacity(args.len());
+                for (a, conv) in args {
+                    let v = self.eval(a)?;
+                    values.push(convert(v, *conv, self.program));
+                }
+                let mut ctx = Ctx { state: self.state, program: self.program, runtime: self.runtime };
+                f(&mut ctx, &values)?
+            }
+            Expr::CallSub { sub, args } => {
+                let args = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
+                match self.call(*sub, args)? {
+                    Flow::Return(Some(v)) => v,
+                    _ => Value::NotSet,
+                }
+            }
+            Expr::If { cond, then, otherwise } => {
+                if self.eval(cond)?.truthy() {
+                    self.eval(then)?
+                } else {
+                    self.eval(otherwise)?
+                }
+            }
+            Expr::Not(inner) => Value::Bool(!self.eval(inner)?.truthy()),
+            Expr::And(ops) => {
+                for o in ops {
+                    if !self.eval(o)?.truthy() {
+                        return Ok(Value::Bool(false));
+                    }
+                }
+                Value::Bool(true)
+            }
+            Expr::Or(ops) => {
+                for o in ops {
+                    if self.eval(o)?.truthy() {
+                        return Ok(Value::Bool(true));
+                    }
+                }
+                Value::Bool(false)
+            }
+            Expr::Compare { op, lhs, rhs } => {
+                let l = self.eval(lhs)?;
+                let r = self.eval(rhs)?;
+                Value::Bool(compare(*op, &l, &r))
+            }
+            Expr::Match { negate, subject, regex } => {
+                let s = self.eval(subject)?.to_bytes();
+                Value::Bool(self.regex_match(*regex, &s) != *negate)
+            }
+            Expr::MatchDynamic { negate, subject, regex } => {
+                let s = self.eval(subject)?.to_bytes();
+                match self.eval(regex)? {
+                    Value::Regex(idx) => Value::Bool(self.regex_match(idx, &s) != *negate),
+                    // The zero REGEX value matches nothing (catalog section 2).
+                    _ => Value::Bool(*negate),
+                }
+            }
+            Expr::MatchAcl { negate, subject, acl } => {
+                let ip = match self.eval(subject)? {
+                    Value::Ip(ip) => Some(ip),
+                    Value::String(s) => std::str::from_utf8(&s).ok().and_then(|s| s.parse().ok()),
+                    _ => None,
+                };
+                let matched = match (ip, self.eval(acl)?) {
+                    (Some(ip), Value::Acl(a)) => self.program.acls.get(a as usize).is_some_and(|acl| acl.matches(ip)),
+                    _ => false,
+                };
+                Value::Bool(matched != *negate)
+            }
+            Expr::Concat(parts) => {
+                let mut out = BytesMut::new();
+                for p in parts {
+                    let v = self.eval(p)?;
+                    out.extend_from_slice(&stringify(&v, self.program));
+                }
+                Value::String(out.freeze())
+            }
+            Expr::TimeShift { time, delta, subtract } => {
+                let t = match self.eval(time)? {
+                    Value::Time(t) => t,
+                    _ => 0,
+                };
+                let d = match self.eval(delta)? {
+                    Value::Rtime(d) => d,
+                    _ => 0,
+                };
+                Value::Time(if *subtract { t.saturating_sub(d) } else { t.saturating_add(d) })
+            }
+            Expr::Convert(inner, conv) => {
+                let v = self.eval(inner)?;
+                convert(v, *conv, self.program)
+            }
+        })
+    }
+
+    /// Runs a compiled regex; a successful match replaces `re.group.*`. A PCRE2 error
+    /// (match limit) counts as no match and sets `fastly.error`.
+    fn regex_match(&mut self, idx: u32, subject: &[u8]) -> bool {
+        let Some(re) = self.program.regexes.get(idx as usize) else { return false };
+        match re.regex.captures(subject) {
+            Ok(Some(caps)) => {
+                for (i, slot) in self.state.re_groups.iter_mut().enumerate() {
+                    *slot = caps.get(i).map(|m| Bytes::copy_from_slice(m.as_bytes()));
+                }
+                true
+            }
+            Ok(None) => false,
+            Err(_) => {
+                self.state.set_error("EREGRECUR");
+                false
+            }
+        }
+    }
+}
+
+/// A value as a string piece: backends by name; not-set as `""`.
+pub fn stringify(v: &Value, program: &Program) -> Bytes {
+    match v {
+        Value::Backend(b) => program.backends.get(*b as usize).map_or_else(Bytes::new, |b| Bytes::from(b.name.clone())),
+        other => other.to_bytes(),
+    }
+}
+
+/// Fastly's implicit conversions.
+pub fn convert(v: Value, conv: Conv, program: &Program) -> Value {
+    const NS: f64 = 1e9;
+    match (conv, v) {
+        (Conv::None, v) => v,
+        (Conv::String, Value::NotSet) => Value::NotSet,
+        (Conv::String, v) => Value::String(stringify(&v, program)),
+        (Conv::Float, Value::Integer(i)) => Value::Float(i as f64),
+        (Conv::Float, Value::Rtime(t) | Value::Time(t)) => Value::Float(t as f64 / NS),
+        (Conv::Integer, Value::Float(f)) => Value::Integer(f as i64),
+        (Conv::Integer, Value::Rtime(t) | Value::Time(t)) => Value::Integer(t / 1_000_000_000),
+        (Conv::Ip, Value::String(s)) => match std::str::from_utf8(&s).ok().and_then(|s| s.parse().ok()) {
+            Some(ip) => Value::Ip(ip),
+            None => Value::NotSet,
+        },
+        (Conv::Time, Value::Integer(i)) => Value::Time(i.saturating_mul(1_000_000_000)),
+        (Conv::Time, Value::Float(f)) => Value::Time((f * NS) as i64),
+        (Conv::Time, Value::Rtime(t)) => Value::Time(t),
+        (Conv::Time, Value::String(s)) => {
+            let text = String::from_utf8_lossy(&s);
+            match httpdate::parse_http_date(text.trim()) {
+                Ok(t) => Value::Time(t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64)),
+                Err(_) => Value::Time(0),
+            }
+        }
+        (Conv::Rtime, Value::Integer(i)) => Value::Rtime(i.saturating_mul(1_000_000_000)),
+        (Conv::Rtime, Value::Float(f)) => Value::Rtime((f * NS) as i64),
+        (Conv::Rtime, Value::Time(t)) => Value::Rtime(t),
+        (Conv::Rtime, Value::String(s)) => {
+            let text = String::from_utf8_lossy(&s);
+            Value::Rtime(crate::syntax::parser::parse_rtime(text.trim()).unwrap_or(0))
+        }
+        (_, v) => v,
+    }
+}
+
+/// `==`, `!=`, `<`, ... on two values of compatible types.
+fn compare(op: CompareOp, l: &Value, r: &Value) -> bool {
+    let ord: Option<Ordering> = match (l, r) {
+        (Value::Integer(a), Value::Integer(b)) => Some(a.cmp(b)),
+        (Value::Integer(_) | Value::Float(_), Value::Integer(_) | Value::Float(_)) => {
+            l.as_float().and_then(|a| r.as_float().and_then(|b| a.partial_cmp(&b)))
+        }
+        (Value::Rtime(a) | Value::Time(a), Value::Rtime(b) | Value::Time(b)) => Some(a.cmp(b)),
+        // RTIME compared with a number counts seconds.
+        (Value::Rtime(a), Value::Integer(_) | Value::Float(_)) => (*a as f64 / 1e9).partial_cmp(&r.as_float().unwrap_or(0.0)),
+        (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
+        (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+        (Value::Ip(a), Value::Ip(b)) => Some(a.cmp(b)),
+        (Value::Backend(a), Value::Backend(b)) => Some(a.cmp(b)),
+        (Value::NotSet, Value::NotSet) => Some(Ordering::Equal),
+        _ => None,
+    };
+    match op {
+        CompareOp::Eq => ord == Some(Ordering::Equal),
+        CompareOp::Ne => ord != Some(Ordering::Equal),
+        CompareOp::Lt => ord == Some(Ordering::Less),
+        CompareOp::Gt => ord == Some(Ordering::Greater),
+        CompareOp::Le => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
+        CompareOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
+        CompareOp::Match | CompareOp::NotMatch => false,
+    }
+}
+
+/// `set X op= V`. Integer overflow wraps and division by zero leaves the value unchanged;
+/// both set `fastly.error` (ERANGE / EDOM).
+fn compound(op: AssignOp, current: Value, v: Value, state: &mut ReqState) -> Value {
+    use Value::*;
+    match (op, current, v) {
+        (AssignOp::Add, String(a), v) => {
+            let mut out = BytesMut::from(&a[..]);
+            out.extend_from_slice(&v.to_bytes());
+            String(out.freeze())
+        }
+        (AssignOp::Add, NotSet, v) => String(v.to_bytes()),
+        (AssignOp::And, Bool(a), Bool(b)) => Bool(a && b),
+        (AssignOp::Or, Bool(a), Bool(b)) => Bool(a || b),
+        (op, Integer(a), v) => {
+            let b = match v {
+                Integer(b) => b,
+                Float(f) => f as i64,
+                Rtime(t) | Time(t) => t / 1_000_000_000,
+                _ => 0,
+            };
+            let r = match op {
+                AssignOp::Add => a.checked_add(b),
+                AssignOp::Sub => a.checked_sub(b),
+                AssignOp::Mul => a.checked_mul(b),
+                AssignOp::Div if b == 0 => {
+                    state.set_error("EDOM");
+                    return Integer(a);
+                }
+                AssignOp::Div => a.checked_div(b),
+                AssignOp::Rem if b == 0 => {
+                    state.set_error("EDOM");
+                    return Integer(a);
+                }
+                AssignOp::Rem => a.checked_rem(b),
+                AssignOp::BitOr => Some(a | b),
+                AssignOp::BitAnd => Some(a & b),
+                AssignOp::BitXor => Some(a ^ b),
+                AssignOp::Shl => Some(a.wrapping_shl(b as u32)),
+                AssignOp::Shr => Some(a.wrapping_shr(b as u32)),
+                AssignOp::Rol => Some(a.rotate_left(b.rem_euclid(64) as u32)),
+                AssignOp::Ror => Some(a.rotate_right(b.rem_euclid(64) as u32)),
+                _ => Some(a),
+            };
+            match r {
+                Some(r) => Integer(r),
+                None => {
+                    state.set_error("ERANGE");
+                    Integer(a)
+                }
+            }
+        }
+        (op, Float(a), v) => {
+            let b = match v {
+                Rtime(t) | Time(t) => t as f64 / 1e9,
+                other => other.as_float().unwrap_or(0.0),
+            };
+            Float(match op {
+                AssignOp::Add => a + b,
+                AssignOp::Sub => a - b,
+                AssignOp::Mul => a * b,
+                AssignOp::Div => a / b,
+                AssignOp::Rem => a % b,
+                _ => a,
+            })
+        }
+        (op, cur @ (Rtime(_) | Time(_)), v) => {
+            let (a, is_time) = match cur {
+                Time(t) => (t, true),
+                Rtime(t) => (t, false),
+                _ => (0, false),
+            };
+            let b_ns = match &v {
+                Rtime(t) | Time(t) => *t as f64,
+                other => other.as_float().unwrap_or(0.0) * 1e9,
+            };
+            let r = match op {
+                AssignOp::Add => a as f64 + b_ns,
+                AssignOp::Sub => a as f64 - b_ns,
+                AssignOp::Mul => a as f64 * v.as_float().unwrap_or(1.0),
+                AssignOp::Div => a as f64 / v.as_float().unwrap_or(1.0),
+                AssignOp::Rem => a as f64 % v.as_float().unwrap_or(1.0),
+                _ => a as f64,
+            } as i64;
+            if is_time {
+                Time(r)
+            } else {
+                Rtime(r)
+            }
+        }
+        (_, current, _) => current,
+    }
+}
+
+/// Fastly: a NUL ends a string.
+fn cut_at_nul(b: Bytes) -> Bytes {
+    match b.iter().position(|&c| c == 0) {
+        Some(i) => b.slice(..i),
+        None => b,
+    }
+}
+
+fn decode_base64(b: &[u8]) -> Bytes {
+    use base64::Engine;
+    let text: Vec<u8> = b.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(&text)
+        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(&text))
+        .map(Bytes::from)
+        .unwrap_or_default()
+}
+
+/// The reason phrase `error N;` uses when none is given.
+pub fn reason(status: i64) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        418 => "I'm a teapot",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Unknown Error",
+    }
+}

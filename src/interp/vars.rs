@@ -1,0 +1,337 @@
+//! Reading and writing resolved variables on a request's state.
+
+use bytes::{Bytes, BytesMut};
+
+use super::state::ReqState;
+use super::value::Value;
+use super::Runtime;
+use crate::ir::{BVar, Program, Var};
+
+const MS: i64 = 1_000_000;
+const US: i64 = 1_000;
+const S: i64 = 1_000_000_000;
+
+pub fn get(state: &ReqState, program: &Program, _runtime: &Runtime, var: &Var) -> Value {
+    match var {
+        Var::Header(obj, name) => state.message(*obj).headers.get(name).map_or(Value::NotSet, |v| Value::String(v.clone())),
+        Var::HeaderField(obj, name, key) => match state.message(*obj).headers.get(name) {
+            Some(v) => field_get(v, key, separator(name)).map_or(Value::NotSet, Value::String),
+            None => Value::NotSet,
+        },
+        Var::HeaderPrefix(..) => Value::NotSet,
+        Var::ReGroup(n) => state.re_groups.get(*n as usize).cloned().flatten().map_or(Value::NotSet, Value::String),
+        Var::BackendHealthy(b) => Value::Bool(!state.sick_backends.contains(b)),
+        Var::Builtin(b) => builtin(state, program, *b),
+    }
+}
+
+fn s(b: &Bytes) -> Value {
+    Value::String(b.clone())
+}
+
+fn text(t: String) -> Value {
+    Value::String(Bytes::from(t))
+}
+
+fn builtin(st: &ReqState, program: &Program, b: BVar) -> Value {
+    use BVar::*;
+    let elapsed = st.now.saturating_sub(st.time_start).max(0);
+    match b {
+        ReqMethod => s(&st.req.method),
+        ReqUrl => s(&st.req.url),
+        ReqUrlPath => Value::String(url_path(&st.req.url)),
+        ReqUrlQs => Value::String(url_qs(&st.req.url)),
+        ReqUrlExt => Value::String(url_ext(&st.req.url)),
+        ReqUrlBasename => Value::String(url_basename(&st.req.url)),
+        ReqUrlDirname => Value::String(url_dirname(&st.req.url)),
+        ReqProto => s(&st.req.proto),
+        ReqRestarts => Value::Integer(st.restarts),
+        ReqBackend => st.backend.map_or(Value::NotSet, Value::Backend),
+        ReqBackendName => st
+            .backend
+            .and_then(|i| program.backends.get(i as usize))
+            .map_or(Value::NotSet, |b| Value::str(&b.name)),
+        ReqHash => Value::NotSet,
+        ReqHashAlwaysMiss => Value::Bool(st.hash_always_miss),
+        ReqHashIgnoreBusy => Value::Bool(st.hash_ignore_busy),
+        ReqIsSsl => Value::Bool(st.is_tls),
+        ReqEsi => Value::Bool(st.esi),
+        ReqTopurl => s(&st.req.url),
+        BereqMethod => s(&st.bereq.method),
+        BereqUrl => s(&st.bereq.url),
+        BereqProto => s(&st.bereq.proto),
+        BerespStatus => Value::Integer(st.beresp.status),
+        BerespResponse => s(&st.beresp.response),
+        BerespProto => s(&st.beresp.proto),
+        BerespTtl | ObjTtl => Value::Rtime(st.cache.ttl),
+        BerespGrace | ObjGrace | BerespStaleWhileRevalidate | ObjStaleWhileRevalidate => {
+            Value::Rtime(st.cache.stale_while_revalidate)
+        }
+        BerespStaleIfError | ObjStaleIfError => Value::Rtime(st.cache.stale_if_error),
+        BerespCacheable | ObjCacheable => Value::Bool(st.cache.cacheable),
+        BerespDoEsi => Value::Bool(st.esi),
+        ObjStatus => Value::Integer(st.obj.status),
+        ObjResponse => s(&st.obj.response),
+        ObjProto => s(&st.obj.proto),
+        ObjHits => Value::Integer(st.cache.hits),
+        ObjAge => Value::Rtime(st.cache.age),
+        RespStatus => Value::Integer(st.resp.status),
+        RespResponse => s(&st.resp.response),
+        RespProto => s(&st.resp.proto),
+        ClientIp => Value::Ip(st.client_ip),
+        ClientIdentity => match &st.client_identity {
+            Some(id) => s(id),
+            None => text(st.client_ip.to_string()),
+        },
+        ServerIp => Value::Ip(st.server_ip),
+        ServerHostname => s(&st.server_hostname),
+        ServerIdentity => s(&st.server_identity),
+        ServerDatacenter => s(&st.server_datacenter),
+        Now => Value::Time(st.now),
+        NowSec => text((st.now / S).to_string()),
+        TimeStart => Value::Time(st.time_start),
+        TimeStartSec => text((st.time_start / S).to_string()),
+        TimeStartMsec => text((st.time_start / MS).to_string()),
+        TimeStartMsecFrac => text(format!("{:03}", (st.time_start % S) / MS)),
+        TimeStartUsec => text((st.time_start / US).to_string()),
+        TimeStartUsecFrac => text(format!("{:06}", (st.time_start % S) / US)),
+        TimeElapsed => Value::Rtime(elapsed),
+        TimeElapsedSec => text((elapsed / S).to_string()),
+        TimeElapsedMsec => text((elapsed / MS).to_string()),
+        TimeElapsedMsecFrac => text(format!("{:03}", (elapsed % S) / MS)),
+        TimeElapsedUsec => text((elapsed / US).to_string()),
+        TimeElapsedUsecFrac => text(format!("{:06}", (elapsed % S) / US)),
+        FastlyInfoState => Value::str(st.fastly_state),
+        FastlyError => st.fastly_error.clone(),
+    }
+}
+
+pub fn set(st: &mut ReqState, _program: &Program, var: &Var, v: Value) {
+    match var {
+        Var::Header(obj, name) => st.message_mut(*obj).headers.set(name, v.to_bytes()),
+        Var::HeaderField(obj, name, key) => {
+            let sep = separator(name);
+            let headers = &mut st.message_mut(*obj).headers;
+            let current = headers.get(name).cloned().unwrap_or_default();
+            headers.set(name, field_set(&current, key, &v.to_bytes(), sep));
+        }
+        Var::HeaderPrefix(..) | Var::ReGroup(_) | Var::BackendHealthy(_) => {}
+        Var::Builtin(b) => set_builtin(st, *b, v),
+    }
+}
+
+fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
+    use BVar::*;
+    let ns = |v: &Value| match v {
+        Value::Rtime(t) | Value::Time(t) => *t,
+        other => other.as_int().unwrap_or(0).saturating_mul(S),
+    };
+    let int = |v: &Value| v.as_int().unwrap_or(0);
+    let flag = |v: &Value| matches!(v, Value::Bool(true));
+    match b {
+        ReqMethod => st.req.method = v.to_bytes(),
+        ReqUrl => st.req.url = v.to_bytes(),
+        ReqBackend => {
+            if let Value::Backend(i) = v {
+                st.backend = Some(i);
+            }
+        }
+        // `set req.hash += X` appends to the cache key's input.
+        ReqHash => st.hash_input.extend_from_slice(&v.to_bytes()),
+        ReqHashAlwaysMiss => st.hash_always_miss = flag(&v),
+        ReqHashIgnoreBusy => st.hash_ignore_busy = flag(&v),
+        ReqEsi | BerespDoEsi => st.esi = flag(&v),
+        BereqMethod => st.bereq.method = v.to_bytes(),
+        BereqUrl => st.bereq.url = v.to_bytes(),
+        BerespStatus => st.beresp.status = int(&v),
+        BerespResponse => st.beresp.response = v.to_bytes(),
+        BerespTtl | ObjTtl => st.cache.ttl = ns(&v),
+        BerespGrace | ObjGrace | BerespStaleWhileRevalidate => st.cache.stale_while_revalidate = ns(&v),
+        BerespStaleIfError => st.cache.stale_if_error = ns(&v),
+        BerespCacheable => st.cache.cacheable = flag(&v),
+        ObjStatus => st.obj.status = int(&v),
+        ObjResponse => st.obj.response = v.to_bytes(),
+        RespStatus => st.resp.status = int(&v),
+        RespResponse => st.resp.response = v.to_bytes(),
+        ClientIdentity => st.client_identity = Some(v.to_bytes()),
+        // The rest are read-only; the checker rejects writes before we get here.
+        _ => {}
+    }
+}
+
+pub fn unset(st: &mut ReqState, _program: &Program, var: &Var) {
+    match var {
+        Var::Header(obj, name) => st.message_mut(*obj).headers.remove(name),
+        Var::HeaderPrefix(obj, prefix) => st.message_mut(*obj).headers.remove_prefix(prefix),
+        Var::HeaderField(obj, name, key) => {
+            let sep = separator(name);
+            let headers = &mut st.message_mut(*obj).headers;
+            if let Some(current) = headers.get(name).cloned() {
+                let updated = field_remove(&current, key, sep);
+                if updated.is_empty() {
+                    headers.remove(name);
+                } else {
+                    headers.set(name, updated);
+                }
+            }
+        }
+        Var::Builtin(BVar::FastlyError) => st.fastly_error = Value::NotSet,
+        _ => {}
+    }
+}
+
+pub fn add(st: &mut ReqState, var: &Var, v: Value) {
+    if let Var::Header(obj, name) = var {
+        st.message_mut(*obj).headers.add(name, v.to_bytes());
+    }
+}
+
+// ----- URL parts (Fastly: req.url.path, .qs, .ext, .basename, .dirname) -----
+
+fn split_query(url: &Bytes) -> (Bytes, Bytes) {
+    match url.iter().position(|&c| c == b'?') {
+        Some(i) => (url.slice(..i), url.slice(i + 1..)),
+        None => (url.clone(), Bytes::new()),
+    }
+}
+
+pub fn url_path(url: &Bytes) -> Bytes {
+    split_query(url).0
+}
+
+pub fn url_qs(url: &Bytes) -> Bytes {
+    split_query(url).1
+}
+
+pub fn url_basename(url: &Bytes) -> Bytes {
+    let path = url_path(url);
+    match path.iter().rposition(|&c| c == b'/') {
+        Some(i) => path.slice(i + 1..),
+        None => path,
+    }
+}
+
+pub fn url_dirname(url: &Bytes) -> Bytes {
+    let path = url_path(url);
+    match path.iter().rposition(|&c| c == b'/') {
+        Some(0) => Bytes::from_static(b"/"),
+        Some(i) => path.slice(..i),
+        None => Bytes::from_static(b"."),
+    }
+}
+
+pub fn url_ext(url: &Bytes) -> Bytes {
+    let base = url_basename(url);
+    match base.iter().rposition(|&c| c == b'.') {
+        Some(i) => base.slice(i + 1..),
+        None => Bytes::new(),
+    }
+}
+
+// ----- header subfields (`req.http.Cookie:name`, `Cache-Control:max-age`) -----
+
+/// Cookies separate fields with `;`, other headers with `,`.
+fn separator(header: &[u8]) -> u8 {
+    if header.eq_ignore_ascii_case(b"cookie") {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// The fields of a header value: `(key, value)` slices, trimmed.
+fn fields(value: &[u8], sep: u8) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> {
+    value.split(move |&c| c == sep).filter_map(|part| {
+        let part = part.trim_ascii();
+        if part.is_empty() {
+            return None;
+        }
+        Some(match part.iter().position(|&c| c == b'=') {
+            Some(i) => (part[..i].trim_ascii(), Some(part[i + 1..].trim_ascii())),
+            None => (part, None),
+        })
+    })
+}
+
+/// A field's value; a bare key reads as `""`, a missing one as not set.
+pub fn field_get(value: &[u8], key: &[u8], sep: u8) -> Option<Bytes> {
+    fields(value, sep).find(|(k, _)| *k == key).map(|(_, v)| {
+        let v = v.unwrap_or(b"");
+        let v = v.strip_prefix(b"\"").and_then(|v| v.strip_suffix(b"\"")).unwrap_or(v);
+        Bytes::copy_from_slice(v)
+    })
+}
+
+/// Replaces (or appends) a field; an empty value writes the bare key.
+pub fn field_set(value: &[u8], key: &[u8], new: &[u8], sep: u8) -> Bytes {
+    let mut out = BytesMut::new();
+    let mut replaced = false;
+    let joiner: &[u8] = if sep == b';' { b"; " } else { b", " };
+    let push = |out: &mut BytesMut, k: &[u8], v: Option<&[u8]>| {
+        if !out.is_empty() {
+            out.extend_from_slice(joiner);
+        }
+        out.extend_from_slice(k);
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            out.extend_from_slice(b"=");
+            out.extend_from_slice(v);
+        }
+    };
+    for (k, v) in fields(value, sep) {
+        if k == key {
+            if !replaced {
+                push(&mut out, k, Some(new));
+                replaced = true;
+            }
+        } else {
+            push(&mut out, k, v);
+        }
+    }
+    if !replaced {
+        push(&mut out, key, Some(new));
+    }
+    out.freeze()
+}
+
+pub fn field_remove(value: &[u8], key: &[u8], sep: u8) -> Bytes {
+    let mut out = BytesMut::new();
+    let joiner: &[u8] = if sep == b';' { b"; " } else { b", " };
+    for (k, v) in fields(value, sep).filter(|(k, _)| *k != key) {
+        if !out.is_empty() {
+            out.extend_from_slice(joiner);
+        }
+        out.extend_from_slice(k);
+        if let Some(v) = v {
+            out.extend_from_slice(b"=");
+            out.extend_from_slice(v);
+        }
+    }
+    out.freeze()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_parts() {
+        let u = Bytes::from_static(b"/a/b/file.tar.gz?x=1&y=2");
+        assert_eq!(url_path(&u), "/a/b/file.tar.gz");
+        assert_eq!(url_qs(&u), "x=1&y=2");
+        assert_eq!(url_basename(&u), "file.tar.gz");
+        assert_eq!(url_dirname(&u), "/a/b");
+        assert_eq!(url_ext(&u), "gz");
+        assert_eq!(url_dirname(&Bytes::from_static(b"/x")), "/");
+    }
+
+    #[test]
+    fn subfields() {
+        assert_eq!(field_get(b"a=1; session=abc; b", b"session", b';').as_deref(), Some(&b"abc"[..]));
+        assert_eq!(field_get(b"a=1; b", b"b", b';').as_deref(), Some(&b""[..]));
+        assert_eq!(field_get(b"a=1", b"c", b';'), None);
+        assert_eq!(field_set(b"public, max-age=10", b"max-age", b"60", b','), "public, max-age=60");
+        assert_eq!(field_set(b"public", b"max-age", b"60", b','), "public, max-age=60");
+        assert_eq!(field_set(b"", b"Accept-Encoding", b"", b','), "Accept-Encoding");
+        assert_eq!(field_remove(b"a=1; b=2", b"a", b';'), "b=2");
+    }
+}
