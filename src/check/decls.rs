@@ -63,6 +63,14 @@ pub fn collect(map: &SourceMap, unit: &SourceUnit, generated: bool, diags: &mut 
                 check_table(map, t, ty, &s, &mut regexes, diags);
             }
             Decl::Object(o) => check_object(o, diags),
+            Decl::Describe(d) => diags.push(
+                Diagnostic::error(
+                    "test/outside-test-file",
+                    "`describe` groups tests and belongs in a `*.test.vcl` file",
+                )
+                .with_primary(d.name.span, "test syntax in a VCL program")
+                .with_help("run it with `lacquer test`"),
+            ),
             _ => {}
         }
     }

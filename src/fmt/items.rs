@@ -61,6 +61,31 @@ impl Printer<'_> {
                 let text = if g.letter == 'W' { "W!" } else { "C!" };
                 self.line(g.span.end, "", g.span.end, 0, &|p| p.push(text));
             }
+            Decl::Describe(d) => {
+                self.header(d.name.span.end, &|p| {
+                    p.push("describe ");
+                    p.elem(d.name.span);
+                });
+                self.indent();
+                let mut prev = false;
+                for item in &d.items {
+                    if prev {
+                        self.blank_line();
+                    }
+                    self.item_start(item.span().start);
+                    self.decl(item);
+                    prev = true;
+                }
+                self.dedent();
+                self.close_decl(d.span.end);
+            }
+            Decl::Hook(h) => {
+                let lbrace = h.body.span.start;
+                self.line(lbrace, " {", lbrace + 1, 0, &|p| p.elem(h.name.span));
+                self.open();
+                self.body(&h.body.stmts);
+                self.close_decl(h.span.end);
+            }
             Decl::Invalid(span) => self.line(span.end, "", span.end, 0, &|p| p.verbatim(*span)),
         }
     }
@@ -436,5 +461,15 @@ impl Printer<'_> {
 
 /// Declarations with a `{ }` body get a blank line on each side.
 fn has_body(d: &Decl) -> bool {
-    matches!(d, Decl::Acl(_) | Decl::Backend(_) | Decl::Director(_) | Decl::Table(_) | Decl::Sub(_) | Decl::Object(_))
+    matches!(
+        d,
+        Decl::Acl(_)
+            | Decl::Backend(_)
+            | Decl::Director(_)
+            | Decl::Table(_)
+            | Decl::Sub(_)
+            | Decl::Object(_)
+            | Decl::Describe(_)
+            | Decl::Hook(_)
+    )
 }

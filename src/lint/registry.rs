@@ -1491,6 +1491,25 @@ sub vcl_recv {
 ```"#,
     ),
     checker(
+        "test/outside-test-file",
+        "test syntax (`describe`, hooks) in a VCL program",
+        r#"### What it does
+Reports `describe` blocks outside `*.test.vcl` files.
+
+### Why is this bad
+`describe` and its `before_*` / `after_*` hooks are the test framework's syntax (the
+format falco users write). Fastly does not know them, so a program containing them
+does not compile.
+
+### Example
+```vcl
+# main.vcl: move this to main.test.vcl and run `lacquer test main.vcl`
+describe recv_tests {
+  sub test_pass { testing.call_subroutine("vcl_recv"); }
+}
+```"#,
+    ),
+    checker(
         "limits/file-size",
         "a program larger than Fastly accepts",
         r#"### What it does

@@ -34,6 +34,10 @@ pub enum Decl {
     Pragma(PragmaDecl),
     /// The bare `C!` / `W!` lines of Fastly-generated VCL.
     Generated(GeneratedDecl),
+    /// `describe NAME { ... }`: a group of tests (test files only).
+    Describe(DescribeDecl),
+    /// `before_recv { ... }` / `after_fetch { ... }`: a test hook inside `describe`.
+    Hook(HookDecl),
     /// Tokens that start no declaration (already reported).
     Invalid(Span),
 }
@@ -51,6 +55,8 @@ impl Decl {
             Decl::Import(d) => d.span,
             Decl::Pragma(d) => d.span,
             Decl::Generated(d) => d.span,
+            Decl::Describe(d) => d.span,
+            Decl::Hook(d) => d.span,
             Decl::Invalid(span) => *span,
         }
     }
@@ -204,6 +210,23 @@ pub struct PragmaDecl {
 pub struct GeneratedDecl {
     /// `C` or `W`.
     pub letter: char,
+    pub span: Span,
+}
+
+/// `describe NAME { sub test_x { ... } before_recv { ... } }` (falco's test syntax).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DescribeDecl {
+    pub name: Ident,
+    /// Test subroutines and hooks, in order.
+    pub items: Vec<Decl>,
+    pub span: Span,
+}
+
+/// `before_<scope> { ... }` or `after_<scope> { ... }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HookDecl {
+    pub name: Ident,
+    pub body: Block,
     pub span: Span,
 }
 

@@ -46,6 +46,8 @@ pub fn walk_decl<V: Visitor + ?Sized>(v: &mut V, decl: &Decl) {
             }
         }
         Decl::Table(t) => t.entries.iter().for_each(|e| v.visit_expr(&e.value)),
+        Decl::Describe(d) => d.items.iter().for_each(|i| v.visit_decl(i)),
+        Decl::Hook(h) => v.visit_block(&h.body),
         _ => {}
     }
 }

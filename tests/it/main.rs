@@ -3,6 +3,7 @@ mod catalog;
 mod fixtures;
 mod fmt;
 mod grammar;
+mod interp;
 mod support;
 mod syntax;
 mod lint;

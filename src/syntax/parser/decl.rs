@@ -52,6 +52,7 @@ impl Parser<'_> {
                     };
                 }
                 "pragma" => return self.pragma(),
+                "describe" => return self.describe(),
                 "C" | "W" if self.nth(1) == TokenKind::Bang && self.touches_next() => {
                     let letter = if self.current_text() == "C" { 'C' } else { 'W' };
                     self.bump();
@@ -316,6 +317,40 @@ impl Parser<'_> {
         }
         let body = self.block();
         Decl::Sub(SubDecl { name, params, return_type, body, span: self.span_from(start) })
+    }
+
+    /// `describe NAME { (sub ... | before_SCOPE { ... } | after_SCOPE { ... })* }`
+    fn describe(&mut self) -> Decl {
+        let start = self.bump().span;
+        let Some(name) = self.ident("a test group name") else {
+            self.recover_decl();
+            return Decl::Invalid(self.span_from(start));
+        };
+        let mut items = Vec::new();
+        if self.expect(TokenKind::LBrace).is_some() {
+            while !self.at(TokenKind::RBrace) && !self.at_eof() {
+                let before = self.pos;
+                if self.at_word("sub") {
+                    items.push(self.sub());
+                } else if self.at(TokenKind::Ident)
+                    && (self.current_text().starts_with("before_") || self.current_text().starts_with("after_"))
+                    && self.nth(1) == TokenKind::LBrace
+                {
+                    let t = self.bump();
+                    let hook = Ident { name: self.text_of(t).to_string(), span: t.span };
+                    let body = self.block();
+                    items.push(Decl::Hook(HookDecl { span: hook.span.to(body.span), name: hook, body }));
+                } else {
+                    self.error_expected("`sub` or a hook like `before_recv { ... }`");
+                    self.recover_decl();
+                }
+                if self.pos == before {
+                    self.bump();
+                }
+            }
+            self.expect(TokenKind::RBrace);
+        }
+        Decl::Describe(DescribeDecl { name, items, span: self.span_from(start) })
     }
 
     fn object(&mut self) -> Decl {

@@ -83,6 +83,7 @@ const DECL_KEYWORDS: &[&str] = &[
     "include",
     "import",
     "pragma",
+    "describe",
 ];
 
 /// Words that start a statement.

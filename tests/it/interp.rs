@@ -1,0 +1,262 @@
+//! The interpreter on small programs: actions, not-set semantics, headers and subfields,
+//! regex groups, locals, typed subroutines, goto, errors and conversions.
+
+use bytes::Bytes;
+use lacquer::assemble::{MemoryLoader, SourceKind};
+use lacquer::catalog::SubKind;
+use lacquer::diag::Severity;
+use lacquer::interp::state::ReqState;
+use lacquer::interp::value::Value;
+use lacquer::interp::{run, Runtime};
+use lacquer::ir::{Action, Program};
+
+/// Compiles VCL that must check and compile cleanly.
+pub fn compile(src: &str) -> Program {
+    let mut loader = MemoryLoader::default();
+    let a = lacquer::analysis::analyze("test.vcl", src.as_bytes(), SourceKind::File, &mut loader, false);
+    let errors: Vec<_> = a.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| &d.message).collect();
+    assert!(errors.is_empty(), "check errors: {errors:?}");
+    let (program, diags) = lacquer::ir::compile(&a.program.unit, &a.model);
+    assert!(diags.is_empty(), "compile errors: {:?}", diags.iter().map(|d| &d.message).collect::<Vec<_>>());
+    program
+}
+
+fn recv(src: &str, setup: impl FnOnce(&mut ReqState)) -> (Action, ReqState) {
+    let program = compile(src);
+    let mut state = ReqState::default();
+    setup(&mut state);
+    let action = run(&program, SubKind::Recv, &mut state, &Runtime::default()).expect("no fault");
+    (action, state)
+}
+
+fn header(state: &ReqState, name: &str) -> Option<String> {
+    state.req.headers.get(name.as_bytes()).map(|v| String::from_utf8_lossy(v).into_owned())
+}
+
+#[test]
+fn returns_and_default_actions() {
+    assert_eq!(recv("sub vcl_recv { return(pass); }", |_| {}).0, Action::Pass);
+    // Fastly: vcl_recv ends in `lookup` by default.
+    assert_eq!(recv("sub vcl_recv { set req.http.A = \"1\"; }", |_| {}).0, Action::Lookup);
+    let program = compile("sub vcl_recv { return(lookup); }");
+    let mut st = ReqState::default();
+    assert_eq!(
+        run(&program, SubKind::Fetch, &mut st, &Runtime::default()).unwrap(),
+        Action::Deliver,
+        "undefined vcl_fetch delivers"
+    );
+}
+
+#[test]
+fn not_set_is_not_empty() {
+    // Fastly: a header that is not set is false in a condition; a set but empty one is true.
+    let src = r#"sub vcl_recv {
+        if (req.http.Missing) { set req.http.A = "set"; } else { set req.http.A = "notset"; }
+        set req.http.Empty = "";
+        if (req.http.Empty) { set req.http.B = "set"; }
+        set req.http.C = "[" req.http.Missing "]";
+    }"#;
+    let (_, st) = recv(src, |_| {});
+    assert_eq!(header(&st, "A").as_deref(), Some("notset"));
+    assert_eq!(header(&st, "B").as_deref(), Some("set"));
+    assert_eq!(header(&st, "C").as_deref(), Some("[]"), "not set concatenates as empty");
+}
+
+#[test]
+fn headers_set_unset_add_and_wildcards() {
+    let src = r#"sub vcl_recv {
+        set req.http.X-One = "1";
+        set req.http.X-Two = "2";
+        add req.http.Multi = "a";
+        add req.http.Multi = "b";
+        unset req.http.X-*;
+        set req.http.Kept = req.http.multi;
+    }"#;
+    let (_, st) = recv(src, |_| {});
+    assert_eq!(header(&st, "X-One"), None);
+    assert_eq!(header(&st, "X-Two"), None);
+    assert_eq!(st.req.headers.get_all(b"multi").count(), 2);
+    assert_eq!(header(&st, "Kept").as_deref(), Some("a"), "names are case-insensitive");
+}
+
+#[test]
+fn header_subfields() {
+    let src = r#"sub vcl_recv {
+        set req.http.Session = req.http.Cookie:session;
+        set req.http.Missing = if(req.http.Cookie:nope, "yes", "no");
+        set req.http.Cache-Control:max-age = "60";
+        unset req.http.Cookie:tracking;
+    }"#;
+    let (_, st) = recv(src, |st| {
+        st.req.headers.set(b"Cookie", Bytes::from_static(b"tracking=1; session=abc"));
+        st.req.headers.set(b"Cache-Control", Bytes::from_static(b"public"));
+    });
+    assert_eq!(header(&st, "Session").as_deref(), Some("abc"));
+    assert_eq!(header(&st, "Missing").as_deref(), Some("no"));
+    assert_eq!(header(&st, "Cache-Control").as_deref(), Some("public, max-age=60"));
+    assert_eq!(header(&st, "Cookie").as_deref(), Some("session=abc"));
+}
+
+#[test]
+fn regex_groups_follow_the_last_successful_match() {
+    let src = r#"sub vcl_recv {
+        if (req.url ~ "^/v(\d+)/(\w+)") { set req.http.Version = re.group.1; }
+        if (req.url ~ "^/nomatch(.*)") { set req.http.X = "no"; }
+        set req.http.Name = re.group.2;
+        if (req.url !~ "^/admin") { set req.http.NotAdmin = "1"; }
+    }"#;
+    let (_, st) = recv(src, |st| st.req.url = Bytes::from_static(b"/v2/users?x=1"));
+    assert_eq!(header(&st, "Version").as_deref(), Some("2"));
+    assert_eq!(header(&st, "Name").as_deref(), Some("users"), "a failed match keeps the groups");
+    assert_eq!(header(&st, "NotAdmin").as_deref(), Some("1"));
+}
+
+#[test]
+fn locals_typed_subs_and_goto() {
+    let src = r#"
+    sub classify(STRING var.path) STRING {
+        if (var.path ~ "\.(css|js)$") { return "static"; }
+        return "dynamic";
+    }
+    sub vcl_recv {
+        declare local var.n INTEGER;
+        declare local var.s STRING;
+        set req.http.Zero = var.n;
+        set req.http.Unset = if(var.s, "set", "notset");
+        set var.n += 5;
+        set var.n *= 3;
+        set req.http.N = var.n;
+        set req.http.Kind = classify(req.url.path);
+        goto done;
+        set req.http.Skipped = "1";
+        done:
+        set req.http.After = "1";
+    }"#;
+    let (_, st) = recv(src, |st| st.req.url = Bytes::from_static(b"/app.js"));
+    assert_eq!(header(&st, "Zero").as_deref(), Some("0"));
+    assert_eq!(header(&st, "Unset").as_deref(), Some("notset"));
+    assert_eq!(header(&st, "N").as_deref(), Some("15"));
+    assert_eq!(header(&st, "Kind").as_deref(), Some("static"));
+    assert_eq!(header(&st, "Skipped"), None);
+    assert_eq!(header(&st, "After").as_deref(), Some("1"));
+}
+
+#[test]
+fn custom_subs_have_their_own_locals_and_can_end_the_request() {
+    let src = r#"
+    sub deny { declare local var.x STRING; set var.x = "inner"; error 403; }
+    sub vcl_recv {
+        declare local var.x STRING;
+        set var.x = "outer";
+        if (req.url == "/deny") { call deny; }
+        set req.http.X = var.x;
+    }"#;
+    let (action, _) = recv(src, |st| st.req.url = Bytes::from_static(b"/deny"));
+    // Fastly: `error` with only a status uses the status's reason phrase.
+    assert_eq!(action, Action::Error { status: 403, message: Bytes::from_static(b"Forbidden") });
+    let (action, st) = recv(src, |_| {});
+    assert_eq!(action, Action::Lookup);
+    assert_eq!(header(&st, "X").as_deref(), Some("outer"));
+}
+
+#[test]
+fn errors_restarts_and_synthetic() {
+    assert_eq!(
+        recv("sub vcl_recv { error 601 \"Custom\"; }", |_| {}).0,
+        Action::Error { status: 601, message: Bytes::from_static(b"Custom") }
+    );
+    assert_eq!(recv("sub vcl_recv { restart; }", |_| {}).0, Action::Restart);
+    let program = compile("sub vcl_error { synthetic.base64 \"aGVsbG8=\"; return(deliver); }");
+    let mut st = ReqState::default();
+    run(&program, SubKind::Error, &mut st, &Runtime::default()).unwrap();
+    assert_eq!(st.synthetic.as_deref(), Some(&b"hello"[..]));
+}
+
+#[test]
+fn conversions_to_string_and_time_arithmetic() {
+    // Fastly renders FLOAT with 3 decimals, RTIME as seconds, BOOL as 1/0, TIME as RFC 1123.
+    let src = r#"sub vcl_recv {
+        declare local var.f FLOAT;
+        declare local var.b BOOL;
+        declare local var.t TIME;
+        set var.f = 1.5;
+        set var.b = true;
+        set req.http.F = var.f;
+        set req.http.R = "" 3.5d;
+        set req.http.B = var.b;
+        set var.t = now + 1d;
+        set req.http.T = var.t;
+        set req.http.Expires = "expires=" now + 1h;
+    }"#;
+    let (_, st) = recv(src, |st| st.now = 0);
+    assert_eq!(header(&st, "F").as_deref(), Some("1.500"));
+    assert_eq!(header(&st, "R").as_deref(), Some("302400.000"));
+    assert_eq!(header(&st, "B").as_deref(), Some("1"));
+    assert_eq!(header(&st, "T").as_deref(), Some("Fri, 02 Jan 1970 00:00:00 GMT"));
+    assert_eq!(header(&st, "Expires").as_deref(), Some("expires=Thu, 01 Jan 1970 01:00:00 GMT"));
+}
+
+#[test]
+fn integer_overflow_and_division_by_zero_set_fastly_error() {
+    let src = r#"sub vcl_recv {
+        declare local var.i INTEGER;
+        set var.i = 9223372036854775807;
+        set var.i += 1;
+        set req.http.I = var.i;
+        set req.http.E1 = fastly.error;
+        unset fastly.error;
+        set var.i /= 0;
+        set req.http.E2 = fastly.error;
+    }"#;
+    let (_, st) = recv(src, |_| {});
+    assert_eq!(header(&st, "I").as_deref(), Some("9223372036854775807"));
+    assert_eq!(header(&st, "E1").as_deref(), Some("ERANGE"));
+    assert_eq!(header(&st, "E2").as_deref(), Some("EDOM"));
+}
+
+#[test]
+fn acls_with_negation() {
+    // Fastly: negated entries take precedence regardless of order.
+    let src = r#"
+    acl office { "192.0.2.0"/24; !"192.0.2.66"; "2001:db8::"/32; }
+    sub vcl_recv { if (client.ip ~ office) { set req.http.Office = "1"; } }"#;
+    for (ip, expected) in [("192.0.2.10", true), ("192.0.2.66", false), ("198.51.100.1", false), ("2001:db8::5", true)]
+    {
+        let (_, st) = recv(src, |st| st.client_ip = ip.parse().unwrap());
+        assert_eq!(header(&st, "Office").is_some(), expected, "{ip}");
+    }
+}
+
+#[test]
+fn url_components_and_hash() {
+    let src = r#"sub vcl_recv {
+        set req.http.Path = req.url.path;
+        set req.http.Ext = req.url.ext;
+        set req.http.Qs = req.url.qs;
+    }
+    sub vcl_hash { set req.hash += req.url; set req.hash += req.http.host; return(hash); }"#;
+    let program = compile(src);
+    let mut st = ReqState::default();
+    st.req.url = Bytes::from_static(b"/img/logo.png?v=3");
+    st.req.headers.set(b"host", Bytes::from_static(b"example.com"));
+    run(&program, SubKind::Recv, &mut st, &Runtime::default()).unwrap();
+    assert_eq!(header(&st, "Path").as_deref(), Some("/img/logo.png"));
+    assert_eq!(header(&st, "Ext").as_deref(), Some("png"));
+    assert_eq!(header(&st, "Qs").as_deref(), Some("v=3"));
+    assert_eq!(run(&program, SubKind::Hash, &mut st, &Runtime::default()).unwrap(), Action::Hash);
+    assert_eq!(st.hash_input, b"/img/logo.png?v=3example.com");
+}
+
+#[test]
+fn unsupported_variables_fail_to_compile_loudly() {
+    let mut loader = MemoryLoader::default();
+    let src = "sub vcl_recv { set req.http.X = client.geo.city; }";
+    let a = lacquer::analysis::analyze("t.vcl", src.as_bytes(), SourceKind::File, &mut loader, false);
+    let (_, diags) = lacquer::ir::compile(&a.program.unit, &a.model);
+    assert!(diags.iter().any(|d| d.message == "not supported yet: variable `client.geo.city`"), "{diags:?}");
+}
+
+#[test]
+fn values_render_like_fastly() {
+    assert_eq!(Value::Float(2.0).to_bytes(), "2.000");
+}
