@@ -1195,7 +1195,9 @@ pub static VARIABLES: &[VarDef] = &[
     newer(ro("fastly.bot.name", Type::String, RECV_HASH_DELIVER_LOG, "Name of the recognised bot; empty when none.")),
     // ---- Tier C: legacy or undocumented names (scopes as falco accepts them) ----
     // (global)
-    legacy(ro("LF", Type::String, ALL, "A string holding a single newline character.")),
+    // Listed with falco's legacy names, but documented on Fastly's STRING type page, so
+    // not deprecated.
+    current(legacy(ro("LF", Type::String, ALL, "A string holding a single newline character."))),
     // bereq.*
     legacy(rw(
         "bereq.max_reuse_idle_time",
@@ -1424,6 +1426,12 @@ const fn newer(def: VarDef) -> VarDef {
 }
 
 /// Moves an entry to Tier C, which is always linted as deprecated.
+/// Clears the deprecated flag of an entry that is still documented.
+const fn current(mut def: VarDef) -> VarDef {
+    def.deprecated = false;
+    def
+}
+
 const fn legacy(def: VarDef) -> VarDef {
     VarDef { tier: Tier::Legacy, deprecated: true, ..def }
 }

@@ -134,6 +134,10 @@ pub struct ReqState {
     pub server_hostname: Bytes,
     pub server_identity: Bytes,
     pub server_datacenter: Bytes,
+    /// The service this request runs for (`req.service_id`).
+    pub service_id: Bytes,
+    /// The cache generation purge-all advances (`req.vcl.generation`).
+    pub vcl_generation: i64,
     /// Nanoseconds since the epoch when the request started.
     pub time_start: i64,
     /// The current time (injected: tests fix it, the proxy reads the clock).
@@ -178,6 +182,8 @@ impl Default for ReqState {
             server_hostname: Bytes::from_static(b"localhost"),
             server_identity: Bytes::from_static(b"lacquer"),
             server_datacenter: Bytes::from_static(b"LCL"),
+            service_id: Bytes::from_static(b"local"),
+            vcl_generation: 1,
             time_start: 0,
             now: 0,
             fastly_error: Value::NotSet,

@@ -13,7 +13,9 @@ const S: i64 = 1_000_000_000;
 
 pub fn get(state: &ReqState, program: &Program, _runtime: &Runtime, var: &Var) -> Value {
     match var {
-        Var::Header(obj, name) => state.message(*obj).headers.get(name).map_or(Value::NotSet, |v| Value::String(v.clone())),
+        Var::Header(obj, name) => {
+            state.message(*obj).headers.get(name).map_or(Value::NotSet, |v| Value::String(v.clone()))
+        }
         Var::HeaderField(obj, name, key) => match state.message(*obj).headers.get(name) {
             Some(v) => field_get(v, key, separator(name)).map_or(Value::NotSet, Value::String),
             None => Value::NotSet,
@@ -47,10 +49,9 @@ fn builtin(st: &ReqState, program: &Program, b: BVar) -> Value {
         ReqProto => s(&st.req.proto),
         ReqRestarts => Value::Integer(st.restarts),
         ReqBackend => st.backend.map_or(Value::NotSet, Value::Backend),
-        ReqBackendName => st
-            .backend
-            .and_then(|i| program.backends.get(i as usize))
-            .map_or(Value::NotSet, |b| Value::str(&b.name)),
+        ReqBackendName => {
+            st.backend.and_then(|i| program.backends.get(i as usize)).map_or(Value::NotSet, |b| Value::str(&b.name))
+        }
         ReqHash => Value::NotSet,
         ReqHashAlwaysMiss => Value::Bool(st.hash_always_miss),
         ReqHashIgnoreBusy => Value::Bool(st.hash_ignore_busy),
@@ -103,6 +104,12 @@ fn builtin(st: &ReqState, program: &Program, b: BVar) -> Value {
         TimeElapsedUsecFrac => text(format!("{:06}", (elapsed % S) / US)),
         FastlyInfoState => Value::str(st.fastly_state),
         FastlyError => st.fastly_error.clone(),
+        // lacquer makes no ESI subrequests yet, so every request is a top-level one.
+        ReqIsEsiSubreq => Value::Bool(false),
+        ReqEsiLevel => Value::Integer(0),
+        ReqServiceId => s(&st.service_id),
+        ReqVclGeneration => Value::Integer(st.vcl_generation),
+        ReqBackendHealthy => Value::Bool(st.backend.is_none_or(|b| !st.sick_backends.contains(&b))),
     }
 }
 

@@ -298,7 +298,7 @@ impl Compiler {
             if m.def.name == "re.group.{N}" {
                 return Some((Var::ReGroup(param.parse().unwrap_or(0)), Type::String));
             }
-            if m.def.name == "backend.{NAME}.healthy" {
+            if m.def.name == "backend.{NAME}.healthy" || m.def.name == "director.{NAME}.healthy" {
                 if let Some(&b) = self.names.backends.get(param) {
                     return Some((Var::BackendHealthy(b), Type::Bool));
                 }

@@ -71,6 +71,11 @@ pub enum BVar {
     TimeElapsedUsecFrac,
     FastlyInfoState,
     FastlyError,
+    ReqIsEsiSubreq,
+    ReqEsiLevel,
+    ReqServiceId,
+    ReqVclGeneration,
+    ReqBackendHealthy,
 }
 
 /// Handles by catalog name.
@@ -92,6 +97,7 @@ const NAMES: &[(&str, BVar)] = &[
     ("req.hash_always_miss", BVar::ReqHashAlwaysMiss),
     ("req.hash_ignore_busy", BVar::ReqHashIgnoreBusy),
     ("req.is_ssl", BVar::ReqIsSsl),
+    ("fastly_info.edge.is_tls", BVar::ReqIsSsl),
     ("req.esi", BVar::ReqEsi),
     ("req.topurl", BVar::ReqTopurl),
     ("bereq.method", BVar::BereqMethod),
@@ -142,6 +148,11 @@ const NAMES: &[(&str, BVar)] = &[
     ("time.elapsed.usec_frac", BVar::TimeElapsedUsecFrac),
     ("fastly_info.state", BVar::FastlyInfoState),
     ("fastly.error", BVar::FastlyError),
+    ("req.is_esi_subreq", BVar::ReqIsEsiSubreq),
+    ("req.esi_level", BVar::ReqEsiLevel),
+    ("req.service_id", BVar::ReqServiceId),
+    ("req.vcl.generation", BVar::ReqVclGeneration),
+    ("req.backend.healthy", BVar::ReqBackendHealthy),
 ];
 
 pub fn by_name(name: &str) -> Option<BVar> {
@@ -151,6 +162,10 @@ pub fn by_name(name: &str) -> Option<BVar> {
 /// `math.*` constants (C's math.h values, as Fastly documents them).
 pub fn constant(name: &str) -> Option<Value> {
     use std::f64::consts as c;
+    if name == "LF" {
+        // Fastly: `LF` is a string holding one newline.
+        return Some(Value::str("\n"));
+    }
     let f = |v: f64| Some(Value::Float(v));
     let i = |v: i64| Some(Value::Integer(v));
     match name.strip_prefix("math.")? {
@@ -202,6 +217,7 @@ mod tests {
 
     #[test]
     fn every_math_constant_is_known() {
+        assert_eq!(constant("LF"), Some(Value::str("\n")));
         for v in crate::catalog::VARIABLES.iter().filter(|v| v.name.starts_with("math.")) {
             assert!(constant(v.name).is_some(), "{}", v.name);
         }

@@ -1,0 +1,128 @@
+//! Interpreter throughput: a production-shaped recv/hash/fetch/deliver program
+//! (`benches/data/request.vcl`) per request, and the user-agent classifier
+//! (`vcl-examples/ok/ua_classifier.vcl`, 384 regexes) on 1,000 user agents.
+//! A counting allocator reports allocations per request.
+//! `cargo bench --bench interp`
+
+// The counting allocator is the only unsafe code in the project: it forwards to the
+// system allocator unchanged.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use lacquer::assemble::{MemoryLoader, SourceKind};
+use lacquer::catalog::SubKind;
+use lacquer::interp::state::ReqState;
+use lacquer::interp::{run, Runtime};
+use lacquer::ir::Program;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn compile(path: &str) -> Program {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let text = std::fs::read(&full).expect("bench input");
+    let mut loader = MemoryLoader::default();
+    let a = lacquer::analysis::analyze(path, &text, SourceKind::File, &mut loader, false);
+    assert!(a.diagnostics.iter().all(|d| d.severity != lacquer::diag::Severity::Error), "{path} does not check");
+    let (program, diags) = lacquer::ir::compile(&a.program.unit, &a.model);
+    assert!(diags.is_empty(), "{path}: {:?}", diags.iter().map(|d| &d.message).collect::<Vec<_>>());
+    program
+}
+
+fn request() -> ReqState {
+    let mut st = ReqState::default();
+    st.req.url = Bytes::from_static(b"/products/shoes/running?utm_source=news&size=42");
+    st.client_ip = "198.18.0.20".parse().unwrap();
+    for (n, v) in [
+        ("Host", "www.example.com"),
+        ("User-Agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"),
+        ("Accept-Encoding", "gzip, deflate, br"),
+        ("Accept", "text/html,application/xhtml+xml"),
+        ("Cookie", "currency=EUR; _ga=GA1.2.3; consent=yes"),
+    ] {
+        st.req.headers.set(n.as_bytes(), Bytes::from_static(v.as_bytes()));
+    }
+    st.beresp.status = 200;
+    st.beresp.headers.set(b"Content-Type", Bytes::from_static(b"text/html; charset=utf-8"));
+    st.beresp.headers.set(b"Cache-Control", Bytes::from_static(b"public"));
+    st.resp.status = 200;
+    st
+}
+
+/// recv, hash, fetch and deliver of one request.
+fn one_request(program: &Program, runtime: &Runtime, template: &ReqState) {
+    let mut st = template.clone();
+    for kind in [SubKind::Recv, SubKind::Hash, SubKind::Fetch, SubKind::Deliver] {
+        run(program, kind, &mut st, runtime).expect("no fault");
+    }
+    std::hint::black_box(&st);
+}
+
+fn bench(c: &mut Criterion) {
+    let runtime = Runtime::default();
+    let program = compile("benches/data/request.vcl");
+    let template = request();
+
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    one_request(&program, &runtime, &template);
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    eprintln!("request.vcl: {allocations} allocations per request (clone of the request state included)");
+
+    c.bench_function("request_vcl/recv_hash_fetch_deliver", |b| b.iter(|| one_request(&program, &runtime, &template)));
+
+    let ua_program = compile("vcl-examples/ok/ua_classifier.vcl");
+    let agents: Vec<Bytes> =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/user_agents.txt"))
+            .expect("user agents")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(|l| Bytes::copy_from_slice(l.as_bytes()))
+            .collect();
+    let mut st = ReqState::default();
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    for ua in &agents {
+        st.req.headers.set(b"User-Agent", ua.clone());
+        run(&ua_program, SubKind::Recv, &mut st, &runtime).expect("no fault");
+    }
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    eprintln!("ua_classifier.vcl: {:.1} allocations per user agent", allocations as f64 / agents.len() as f64);
+
+    let mut group = c.benchmark_group("ua_classifier");
+    group.throughput(Throughput::Elements(agents.len() as u64));
+    group.bench_function("1000_user_agents", |b| {
+        b.iter(|| {
+            let mut st = ReqState::default();
+            for ua in &agents {
+                st.req.headers.set(b"User-Agent", ua.clone());
+                run(&ua_program, SubKind::Recv, &mut st, &runtime).expect("no fault");
+            }
+            std::hint::black_box(&st);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
