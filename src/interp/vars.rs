@@ -11,7 +11,7 @@ const MS: i64 = 1_000_000;
 const US: i64 = 1_000;
 const S: i64 = 1_000_000_000;
 
-pub fn get(state: &ReqState, program: &Program, _runtime: &Runtime, var: &Var) -> Value {
+pub fn get(state: &ReqState, program: &Program, runtime: &Runtime, var: &Var) -> Value {
     match var {
         Var::Header(obj, name) => {
             state.message(*obj).headers.get(name).map_or(Value::NotSet, |v| Value::String(v.clone()))
@@ -23,6 +23,8 @@ pub fn get(state: &ReqState, program: &Program, _runtime: &Runtime, var: &Var) -
         Var::HeaderPrefix(..) => Value::NotSet,
         Var::ReGroup(n) => state.re_groups.get(*n as usize).cloned().flatten().map_or(Value::NotSet, Value::String),
         Var::BackendHealthy(b) => Value::Bool(!state.sick_backends.contains(b)),
+        Var::RateCounter { rc, rate: false, seconds } => Value::Integer(runtime.rate.bucket_last(*rc, *seconds, state.now)),
+        Var::RateCounter { rc, rate: true, seconds } => Value::Float(runtime.rate.rate_last(*rc, *seconds, state.now)),
         Var::Builtin(b) => builtin(state, program, *b),
     }
 }
@@ -122,7 +124,7 @@ pub fn set(st: &mut ReqState, _program: &Program, var: &Var, v: Value) {
             let current = headers.get(name).cloned().unwrap_or_default();
             headers.set(name, field_set(&current, key, &v.to_bytes(), sep));
         }
-        Var::HeaderPrefix(..) | Var::ReGroup(_) | Var::BackendHealthy(_) => {}
+        Var::HeaderPrefix(..) | Var::ReGroup(_) | Var::BackendHealthy(_) | Var::RateCounter { .. } => {}
         Var::Builtin(b) => set_builtin(st, *b, v),
     }
 }

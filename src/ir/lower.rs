@@ -298,6 +298,13 @@ impl Compiler {
             if m.def.name == "re.group.{N}" {
                 return Some((Var::ReGroup(param.parse().unwrap_or(0)), Type::String));
             }
+            if let Some(rest) = m.def.name.strip_prefix("ratecounter.{NAME}.") {
+                if let Some(&rc) = self.names.ratecounters.get(param) {
+                    let (kind, window) = rest.split_once('.').unwrap_or((rest, "10s"));
+                    let seconds = window.trim_end_matches('s').parse().unwrap_or(10);
+                    return Some((Var::RateCounter { rc, rate: kind == "rate", seconds }, m.def.ty));
+                }
+            }
             if m.def.name == "backend.{NAME}.healthy" || m.def.name == "director.{NAME}.healthy" {
                 if let Some(&b) = self.names.backends.get(param) {
                     return Some((Var::BackendHealthy(b), Type::Bool));

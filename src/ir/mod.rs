@@ -191,6 +191,9 @@ pub enum Var {
     ReGroup(u8),
     Builtin(BVar),
     BackendHealthy(u32),
+    /// `ratecounter.NAME.bucket.Ns` (a count) or `ratecounter.NAME.rate.Ns` (per second)
+    /// of the counter's most recently incremented entry.
+    RateCounter { rc: u32, rate: bool, seconds: i64 },
 }
 
 /// A resolved expression.

@@ -12,6 +12,19 @@
 //! and returns the value Fastly documents for that case; only conditions that end the
 //! request return `Err(Fault)`.
 
+pub mod accept;
+pub mod addr;
+pub mod digest;
+pub mod headers;
+pub mod math;
+pub mod querystring;
+pub mod ratelimit;
+pub mod std_lib;
+pub mod strings;
+pub mod table;
+pub mod time;
+pub mod uuid;
+
 use super::state::ReqState;
 use super::value::Value;
 use super::Runtime;
@@ -41,7 +54,20 @@ pub fn lookup(name: &str) -> Option<Builtin> {
 }
 
 /// The implemented functions of each module.
-const MODULES: &[&[(&str, Builtin)]] = &[];
+const MODULES: &[&[(&str, Builtin)]] = &[
+    digest::FUNCTIONS,
+    std_lib::FUNCTIONS,
+    strings::FUNCTIONS,
+    querystring::FUNCTIONS,
+    headers::FUNCTIONS,
+    accept::FUNCTIONS,
+    table::FUNCTIONS,
+    addr::FUNCTIONS,
+    math::FUNCTIONS,
+    ratelimit::FUNCTIONS,
+    time::FUNCTIONS,
+    uuid::FUNCTIONS,
+];
 
 /// Helpers for argument access: the interpreter guarantees types, so these only
 /// guard against a missing optional argument.
