@@ -143,7 +143,9 @@ impl Machine<'_> {
             StmtKind::Declare { slot, init } => {
                 let v = match init {
                     Some(e) => self.eval(e)?,
-                    None => self.program.subs[sub as usize].slot_init.get(*slot as usize).cloned().unwrap_or(Value::NotSet),
+                    None => {
+                        self.program.subs[sub as usize].slot_init.get(*slot as usize).cloned().unwrap_or(Value::NotSet)
+                    }
                 };
                 self.set_local(*slot, v);
             }
@@ -388,7 +390,9 @@ fn compare(op: CompareOp, l: &Value, r: &Value) -> bool {
         }
         (Value::Rtime(a) | Value::Time(a), Value::Rtime(b) | Value::Time(b)) => Some(a.cmp(b)),
         // RTIME compared with a number counts seconds.
-        (Value::Rtime(a), Value::Integer(_) | Value::Float(_)) => (*a as f64 / 1e9).partial_cmp(&r.as_float().unwrap_or(0.0)),
+        (Value::Rtime(a), Value::Integer(_) | Value::Float(_)) => {
+            (*a as f64 / 1e9).partial_cmp(&r.as_float().unwrap_or(0.0))
+        }
         (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
         (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
         (Value::Ip(a), Value::Ip(b)) => Some(a.cmp(b)),

@@ -23,7 +23,9 @@ pub fn get(state: &ReqState, program: &Program, runtime: &Runtime, var: &Var) ->
         Var::HeaderPrefix(..) => Value::NotSet,
         Var::ReGroup(n) => state.re_groups.get(*n as usize).cloned().flatten().map_or(Value::NotSet, Value::String),
         Var::BackendHealthy(b) => Value::Bool(!state.sick_backends.contains(b)),
-        Var::RateCounter { rc, rate: false, seconds } => Value::Integer(runtime.rate.bucket_last(*rc, *seconds, state.now)),
+        Var::RateCounter { rc, rate: false, seconds } => {
+            Value::Integer(runtime.rate.bucket_last(*rc, *seconds, state.now))
+        }
         Var::RateCounter { rc, rate: true, seconds } => Value::Float(runtime.rate.rate_last(*rc, *seconds, state.now)),
         Var::Builtin(b) => builtin(state, program, *b),
     }

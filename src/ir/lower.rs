@@ -23,7 +23,12 @@ use crate::syntax::Span;
 /// Compiles a checked program. The program is usable only when no error diagnostics
 /// are returned.
 pub fn compile(unit: &ast::SourceUnit, model: &Model) -> (Program, Vec<Diagnostic>) {
-    let mut c = Compiler { program: Program::default(), diags: Vec::new(), names: Names::default(), regex_index: HashMap::new() };
+    let mut c = Compiler {
+        program: Program::default(),
+        diags: Vec::new(),
+        names: Names::default(),
+        regex_index: HashMap::new(),
+    };
     c.declarations(unit, model);
     for decl in &unit.decls {
         if let Decl::Sub(sub) = decl {
@@ -55,8 +60,25 @@ struct Compiler {
 
 /// Enum words accepted as ID arguments (header objects are resolved separately).
 const WORDS: &[&str] = &[
-    "sha1", "sha256", "sha384", "sha512", "default", "standard", "url", "url_nopad", "der", "jwt", "aes128", "aes192", "aes256",
-    "cbc", "ctr", "gcm", "ccm", "pkcs7", "nopad",
+    "sha1",
+    "sha256",
+    "sha384",
+    "sha512",
+    "default",
+    "standard",
+    "url",
+    "url_nopad",
+    "der",
+    "jwt",
+    "aes128",
+    "aes192",
+    "aes256",
+    "cbc",
+    "ctr",
+    "gcm",
+    "ccm",
+    "pkcs7",
+    "nopad",
 ];
 
 impl Compiler {
@@ -159,15 +181,20 @@ impl Compiler {
                 Some(idx)
             }
             Err(e) => {
-                self.diags.push(Diagnostic::error("regex/syntax", format!("invalid regular expression: {e}")).with_primary(span, "here"));
+                self.diags.push(
+                    Diagnostic::error("regex/syntax", format!("invalid regular expression: {e}"))
+                        .with_primary(span, "here"),
+                );
                 None
             }
         }
     }
 
     fn sub(&mut self, sub: &ast::SubDecl) -> Sub {
-        let kind = SubKind::from_sub_name(&sub.name.name).filter(|_| sub.params.is_empty() && sub.return_type.is_none());
-        let mut cx = SubCx { frames: vec![Vec::new()], slot_init: Vec::new(), spans: Vec::new(), labels: HashMap::new() };
+        let kind =
+            SubKind::from_sub_name(&sub.name.name).filter(|_| sub.params.is_empty() && sub.return_type.is_none());
+        let mut cx =
+            SubCx { frames: vec![Vec::new()], slot_init: Vec::new(), spans: Vec::new(), labels: HashMap::new() };
         let mut params = Vec::new();
         for p in &sub.params {
             let ty = Type::from_name(&p.ty.name).unwrap_or(Type::String);
@@ -248,12 +275,18 @@ impl Compiler {
             },
             AstStmt::Restart => StmtKind::Restart,
             AstStmt::Esi => StmtKind::Esi,
-            AstStmt::Synthetic { base64, value } => StmtKind::Synthetic { base64: *base64, value: self.value_as(cx, value, Type::String) },
+            AstStmt::Synthetic { base64, value } => {
+                StmtKind::Synthetic { base64: *base64, value: self.value_as(cx, value, Type::String) }
+            }
             AstStmt::Log(e) => StmtKind::Log(self.value_as(cx, e, Type::String)),
             AstStmt::Goto(label) => StmtKind::Goto(cx.label(&label.name)),
             AstStmt::Label(label) => StmtKind::Label(cx.label(&label.name)),
             AstStmt::If(ifs) => {
-                let branches = ifs.branches.iter().map(|b| (self.expr(cx, &b.cond).0, self.block(cx, &b.body.stmts, ret))).collect();
+                let branches = ifs
+                    .branches
+                    .iter()
+                    .map(|b| (self.expr(cx, &b.cond).0, self.block(cx, &b.body.stmts, ret)))
+                    .collect();
                 let otherwise = ifs.else_block.as_ref().map(|b| self.block(cx, &b.stmts, ret)).unwrap_or_default();
                 StmtKind::If { branches, otherwise }
             }
@@ -290,8 +323,12 @@ impl Compiler {
             if let (Some(obj), true) = (obj, m.def.name.contains(".http.")) {
                 let header = Bytes::copy_from_slice(param.as_bytes());
                 return Some(match (m.subfield, param.strip_suffix('*')) {
-                    (Some(key), _) => (Var::HeaderField(obj, header, Bytes::copy_from_slice(key.as_bytes())), Type::String),
-                    (None, Some(prefix)) => (Var::HeaderPrefix(obj, Bytes::copy_from_slice(prefix.as_bytes())), Type::String),
+                    (Some(key), _) => {
+                        (Var::HeaderField(obj, header, Bytes::copy_from_slice(key.as_bytes())), Type::String)
+                    }
+                    (None, Some(prefix)) => {
+                        (Var::HeaderPrefix(obj, Bytes::copy_from_slice(prefix.as_bytes())), Type::String)
+                    }
                     (None, None) => (Var::Header(obj, header), Type::String),
                 });
             }
@@ -412,7 +449,8 @@ impl Compiler {
                     segments.push((e, t));
                 }
                 (sep, Some((prev, Type::Time))) if t == Type::Rtime => {
-                    let shifted = Expr::TimeShift { time: Box::new(prev), delta: Box::new(e), subtract: sep == ConcatSep::Minus };
+                    let shifted =
+                        Expr::TimeShift { time: Box::new(prev), delta: Box::new(e), subtract: sep == ConcatSep::Minus };
                     segments.push((shifted, Type::Time));
                 }
                 (_, Some(prev)) => {
@@ -436,10 +474,14 @@ impl Compiler {
             let (b, bt) = self.expr(cx, &args[2]);
             let ty = if at == bt { at } else { Type::String };
             let conv = |e: Expr, t: Type| if t == ty { e } else { Expr::Convert(Box::new(e), Conv::String) };
-            return (Expr::If { cond: Box::new(cond), then: Box::new(conv(a, at)), otherwise: Box::new(conv(b, bt)) }, ty);
+            return (
+                Expr::If { cond: Box::new(cond), then: Box::new(conv(a, at)), otherwise: Box::new(conv(b, bt)) },
+                ty,
+            );
         }
         if let Some(&sub) = self.names.subs.get(&name.name) {
-            let (params, ret) = self.program.subs.get(sub as usize).map(|s| (s.params.clone(), s.ret)).unwrap_or_default();
+            let (params, ret) =
+                self.program.subs.get(sub as usize).map(|s| (s.params.clone(), s.ret)).unwrap_or_default();
             let args = self.sub_args(cx, &params, args);
             return (Expr::CallSub { sub, args }, ret.unwrap_or(Type::Void));
         }

@@ -75,22 +75,44 @@ pub struct Stmt {
 
 #[derive(Debug)]
 pub enum StmtKind {
-    Set { place: Place, op: AssignOp, value: Expr },
+    Set {
+        place: Place,
+        op: AssignOp,
+        value: Expr,
+    },
     Unset(Place),
-    Add { place: Place, value: Expr },
-    Call { sub: u32, args: Vec<Expr> },
+    Add {
+        place: Place,
+        value: Expr,
+    },
+    Call {
+        sub: u32,
+        args: Vec<Expr>,
+    },
     /// Reset a local to its zero value or initialise it.
-    Declare { slot: u16, init: Option<Expr> },
+    Declare {
+        slot: u16,
+        init: Option<Expr>,
+    },
     Return(Return),
-    Error { status: Option<Expr>, message: Option<Expr> },
+    Error {
+        status: Option<Expr>,
+        message: Option<Expr>,
+    },
     Restart,
     Esi,
-    Synthetic { base64: bool, value: Expr },
+    Synthetic {
+        base64: bool,
+        value: Expr,
+    },
     Log(Expr),
     /// Jump forward to the label with this id.
     Goto(u32),
     Label(u32),
-    If { branches: Vec<(Expr, Vec<Stmt>)>, otherwise: Vec<Stmt> },
+    If {
+        branches: Vec<(Expr, Vec<Stmt>)>,
+        otherwise: Vec<Stmt>,
+    },
     Block(Vec<Stmt>),
     /// A VOID function call.
     Eval(Expr),
@@ -119,7 +141,10 @@ pub enum Action {
     Upgrade,
     Challenge,
     /// `error STATUS "MESSAGE"`: the request continues in `vcl_error`.
-    Error { status: i64, message: Bytes },
+    Error {
+        status: i64,
+        message: Bytes,
+    },
 }
 
 impl Action {
@@ -193,7 +218,11 @@ pub enum Var {
     BackendHealthy(u32),
     /// `ratecounter.NAME.bucket.Ns` (a count) or `ratecounter.NAME.rate.Ns` (per second)
     /// of the counter's most recently incremented entry.
-    RateCounter { rc: u32, rate: bool, seconds: i64 },
+    RateCounter {
+        rc: u32,
+        rate: bool,
+        seconds: i64,
+    },
 }
 
 /// A resolved expression.
@@ -203,24 +232,55 @@ pub enum Expr {
     Local(u16),
     Var(Var),
     /// A builtin function with its arguments, each converted to its parameter type.
-    Call { name: &'static str, f: Builtin, args: Vec<(Expr, Conv)> },
+    Call {
+        name: &'static str,
+        f: Builtin,
+        args: Vec<(Expr, Conv)>,
+    },
     /// A typed custom subroutine.
-    CallSub { sub: u32, args: Vec<Expr> },
-    If { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    CallSub {
+        sub: u32,
+        args: Vec<Expr>,
+    },
+    If {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     Not(Box<Expr>),
     And(Vec<Expr>),
     Or(Vec<Expr>),
-    Compare { op: CompareOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Compare {
+        op: CompareOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `~` against a literal regex (compiled once; index into `Program::regexes`).
-    Match { negate: bool, subject: Box<Expr>, regex: u32 },
+    Match {
+        negate: bool,
+        subject: Box<Expr>,
+        regex: u32,
+    },
     /// `~` against a REGEX value (a local or `table.lookup_regex`).
-    MatchDynamic { negate: bool, subject: Box<Expr>, regex: Box<Expr> },
+    MatchDynamic {
+        negate: bool,
+        subject: Box<Expr>,
+        regex: Box<Expr>,
+    },
     /// `client.ip ~ acl`
-    MatchAcl { negate: bool, subject: Box<Expr>, acl: Box<Expr> },
+    MatchAcl {
+        negate: bool,
+        subject: Box<Expr>,
+        acl: Box<Expr>,
+    },
     /// String concatenation; not-set parts render as `""`.
     Concat(Vec<Expr>),
     /// `TIME + RTIME` / `TIME - RTIME`.
-    TimeShift { time: Box<Expr>, delta: Box<Expr>, subtract: bool },
+    TimeShift {
+        time: Box<Expr>,
+        delta: Box<Expr>,
+        subtract: bool,
+    },
     /// An implicit conversion to the target type of an assignment.
     Convert(Box<Expr>, Conv),
 }
