@@ -10,7 +10,7 @@ use super::value::Value;
 use super::vars;
 use super::Runtime;
 use crate::catalog::SubKind;
-use crate::ir::{Action, Conv, Expr, Place, Program, Return, Stmt, StmtKind};
+use crate::ir::{Action, Conv, Expr, Place, Program, Return, Stmt, StmtKind, Var};
 use crate::syntax::ast::{AssignOp, CompareOp};
 
 /// Statements one request may execute before it is stopped with a 503 (runaway VCL;
@@ -66,6 +66,11 @@ struct Machine<'a> {
 
 impl Machine<'_> {
     fn call(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
+        // `lacquer test` only: log the call, and run the subroutine's mock if it has one.
+        let idx = match self.state.testing.as_deref_mut() {
+            Some(t) => t.on_call(idx),
+            None => idx,
+        };
         let program = self.program;
         let Some(sub) = program.subs.get(idx as usize) else { return Ok(Flow::Next) };
         // Each invocation has its own locals (Fastly: custom subroutines do not see the
@@ -223,7 +228,8 @@ impl Machine<'_> {
             Expr::Local(slot) => self.state.locals.get(*slot as usize).cloned().unwrap_or(Value::NotSet),
             Expr::Var(var) => vars::get(self.state, self.program, self.runtime, var),
             Expr::Call { f, args, .. } => {
-                let mut values = Vec::with_capacity(args.len());
+                // Arguments live on the stack for the common case (at most six).
+                let mut values: smallvec::SmallVec<[Value; 6]> = smallvec::SmallVec::new();
                 for (a, conv) in args {
                     let v = self.eval(a)?;
                     values.push(convert(v, *conv, self.program));
@@ -268,8 +274,29 @@ impl Machine<'_> {
                 Value::Bool(compare(*op, &l, &r))
             }
             Expr::Match { negate, subject, regex } => {
-                let s = self.eval(subject)?.to_bytes();
-                Value::Bool(self.regex_match(*regex, &s) != *negate)
+                let matched = match &**subject {
+                    // The common `req.http.X ~ "..."`: test the header in place and clone
+                    // it only when the match succeeds (its groups slice it).
+                    Expr::Var(Var::Header(obj, name)) => {
+                        let value = self.state.message(*obj).headers.get(name);
+                        match regex_test(self.program, *regex, value.map_or(&[][..], |v| &v[..])) {
+                            Ok(true) => {
+                                let value = value.cloned().unwrap_or_default();
+                                self.capture(*regex, &value)
+                            }
+                            Ok(false) => false,
+                            Err(()) => {
+                                self.state.set_error("EREGRECUR");
+                                false
+                            }
+                        }
+                    }
+                    other => {
+                        let s = self.eval(other)?.to_bytes();
+                        self.regex_match(*regex, &s)
+                    }
+                };
+                Value::Bool(matched != *negate)
             }
             Expr::MatchDynamic { negate, subject, regex } => {
                 let s = self.eval(subject)?.to_bytes();
@@ -318,13 +345,27 @@ impl Machine<'_> {
     }
 
     /// Runs a compiled regex; a successful match replaces `re.group.*`. A PCRE2 error
-    /// (match limit) counts as no match and sets `fastly.error`.
-    fn regex_match(&mut self, idx: u32, subject: &[u8]) -> bool {
+    /// (match limit) counts as no match and sets `fastly.error`. Most tests fail, so a
+    /// match is tried first without capture bookkeeping; the groups are slices of the
+    /// subject, not copies.
+    fn regex_match(&mut self, idx: u32, subject: &Bytes) -> bool {
+        match regex_test(self.program, idx, subject) {
+            Ok(true) => self.capture(idx, subject),
+            Ok(false) => false,
+            Err(()) => {
+                self.state.set_error("EREGRECUR");
+                false
+            }
+        }
+    }
+
+    /// After a successful test: records `re.group.*` from the subject.
+    fn capture(&mut self, idx: u32, subject: &Bytes) -> bool {
         let Some(re) = self.program.regexes.get(idx as usize) else { return false };
         match re.regex.captures(subject) {
             Ok(Some(caps)) => {
                 for (i, slot) in self.state.re_groups.iter_mut().enumerate() {
-                    *slot = caps.get(i).map(|m| Bytes::copy_from_slice(m.as_bytes()));
+                    *slot = caps.get(i).map(|m| subject.slice(m.start()..m.end()));
                 }
                 true
             }
@@ -335,6 +376,16 @@ impl Machine<'_> {
             }
         }
     }
+}
+
+/// Whether regex `idx` matches `subject`: the prefilter first, then PCRE2 (JIT).
+/// `Err` when PCRE2 gives up (match limit), which VCL reports as `EREGRECUR`.
+fn regex_test(program: &Program, idx: u32, subject: &[u8]) -> Result<bool, ()> {
+    let Some(re) = program.regexes.get(idx as usize) else { return Ok(false) };
+    if re.prefilter.as_ref().is_some_and(|p| !p.may_match(subject)) {
+        return Ok(false);
+    }
+    re.regex.is_match(subject).map_err(|_| ())
 }
 
 /// A value as a string piece: backends by name; not-set as `""`.

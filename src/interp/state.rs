@@ -50,6 +50,16 @@ impl Headers {
         }
     }
 
+    /// [`Headers::set`] with a name the caller already holds as `Bytes` (compiled header
+    /// names): a new field shares it instead of copying.
+    pub fn set_shared(&mut self, name: &Bytes, value: Bytes) {
+        if self.contains(name) {
+            self.set(name, value);
+        } else {
+            self.entries.push((name.clone(), value));
+        }
+    }
+
     /// Appends another instance (VCL `add`).
     pub fn add(&mut self, name: &[u8], value: Bytes) {
         self.entries.push((Bytes::copy_from_slice(name), value));
@@ -154,6 +164,8 @@ pub struct ReqState {
     pub log: Vec<Bytes>,
     /// xorshift state for `randombool`/`randomint`/`randomstr` (seeded per request).
     pub rng: u64,
+    /// `lacquer test` only: mocks, the call log, the last state, a failed assertion.
+    pub testing: Option<Box<crate::testing::TestState>>,
 }
 
 impl Default for ReqState {
@@ -195,6 +207,7 @@ impl Default for ReqState {
             is_tls: false,
             log: Vec::new(),
             rng: 0x9E37_79B9_7F4A_7C15,
+            testing: None,
         }
     }
 }

@@ -114,12 +114,16 @@ fn builtin(st: &ReqState, program: &Program, b: BVar) -> Value {
         ReqServiceId => s(&st.service_id),
         ReqVclGeneration => Value::Integer(st.vcl_generation),
         ReqBackendHealthy => Value::Bool(st.backend.is_none_or(|b| !st.sick_backends.contains(&b))),
+        // `lacquer test` only: falco's `testing.*` variables.
+        TestingState | TestingSyntheticBody | TestingOriginHostHeader | TestingReturnValue => {
+            crate::testing::read_var(st, program, b)
+        }
     }
 }
 
 pub fn set(st: &mut ReqState, _program: &Program, var: &Var, v: Value) {
     match var {
-        Var::Header(obj, name) => st.message_mut(*obj).headers.set(name, v.to_bytes()),
+        Var::Header(obj, name) => st.message_mut(*obj).headers.set_shared(name, v.to_bytes()),
         Var::HeaderField(obj, name, key) => {
             let sep = separator(name);
             let headers = &mut st.message_mut(*obj).headers;

@@ -23,11 +23,18 @@ use crate::syntax::Span;
 /// Compiles a checked program. The program is usable only when no error diagnostics
 /// are returned.
 pub fn compile(unit: &ast::SourceUnit, model: &Model) -> (Program, Vec<Diagnostic>) {
+    compile_with(unit, model, false)
+}
+
+/// [`compile`], and with `testing` set (`lacquer test`: a main program joined with a test
+/// file) the test framework's `testing.*` / `assert.*` names resolve as well.
+pub fn compile_with(unit: &ast::SourceUnit, model: &Model, testing: bool) -> (Program, Vec<Diagnostic>) {
     let mut c = Compiler {
         program: Program::default(),
         diags: Vec::new(),
         names: Names::default(),
         regex_index: HashMap::new(),
+        testing,
     };
     c.declarations(unit, model);
     for decl in &unit.decls {
@@ -56,6 +63,8 @@ struct Compiler {
     diags: Vec<Diagnostic>,
     names: Names,
     regex_index: HashMap<String, u32>,
+    /// `lacquer test` mode (see [`compile_with`]).
+    testing: bool,
 }
 
 /// Enum words accepted as ID arguments (header objects are resolved separately).
@@ -173,10 +182,10 @@ impl Compiler {
         if let Some(i) = self.regex_index.get(pattern) {
             return Some(*i);
         }
-        match pcre2::bytes::RegexBuilder::new().jit_if_available(true).build(pattern) {
+        match Regex::new(pattern) {
             Ok(regex) => {
                 let idx = self.program.regexes.len() as u32;
-                self.program.regexes.push(Regex { pattern: pattern.to_string(), regex });
+                self.program.regexes.push(regex);
                 self.regex_index.insert(pattern.to_string(), idx);
                 Some(idx)
             }
@@ -317,6 +326,10 @@ impl Compiler {
 
     /// Resolves a catalog variable to a runtime handle.
     fn var(&mut self, name: &str, span: Span) -> Option<(Var, Type)> {
+        // `lacquer test`: the `testing.*` variables, in test mode only.
+        if let (true, Some(b), Some(m)) = (self.testing, vars::testing(name), catalog::testing_variable(name)) {
+            return Some((Var::Builtin(b), m.def.ty));
+        }
         let m = catalog::variable(name)?;
         if let Some(param) = m.param {
             let obj = name.split('.').next().and_then(Obj::from_name);
@@ -485,7 +498,16 @@ impl Compiler {
             let args = self.sub_args(cx, &params, args);
             return (Expr::CallSub { sub, args }, ret.unwrap_or(Type::Void));
         }
-        let Some(def) = catalog::function(&name.name) else { return (Expr::Const(Value::NotSet), Type::String) };
+        // `lacquer test`: `testing.inspect("obj.status")` reads the variable itself, in any
+        // scope; the test framework's functions resolve in test mode only.
+        if self.testing && name.name == "testing.inspect" {
+            if let Some(lit) = args.first().and_then(ast::Expr::as_string_lit) {
+                return self.inspect(cx, lit);
+            }
+        }
+        let found =
+            catalog::function(&name.name).or_else(|| catalog::testing_function(&name.name).filter(|_| self.testing));
+        let Some(def) = found else { return (Expr::Const(Value::NotSet), Type::String) };
         let Some(f) = builtins::lookup(def.name) else {
             self.unsupported(format!("function `{}`", def.name), name.span);
             return (Expr::Const(Value::NotSet), def.ret);
@@ -496,7 +518,24 @@ impl Compiler {
             let Some(param) = param else { continue };
             lowered.push(self.argument(cx, param.ty, param.name, arg));
         }
+        // `lacquer test`: a test-framework builtin gets its call site as a last, hidden
+        // argument, so a failed assertion can point at its source line.
+        if self.testing && catalog::testing_function(def.name).is_some() {
+            lowered.push((Expr::Const(Value::Integer(crate::testing::site_arg(name.span))), Conv::None));
+        }
         (Expr::Call { name: def.name, f, args: lowered }, def.ret)
+    }
+
+    /// `lacquer test`: `testing.inspect("NAME")` compiles to a read of the variable.
+    fn inspect(&mut self, cx: &mut SubCx, lit: &ast::StringLit) -> (Expr, Type) {
+        let v = ast::Variable { name: lit.value.clone(), span: lit.span };
+        if !v.name.starts_with("var.") && catalog::variable(&v.name).is_none() {
+            self.diags.push(
+                Diagnostic::error("variable/undefined", format!("`testing.inspect`: unknown variable `{}`", v.name))
+                    .with_primary(lit.span, "not a predefined variable"),
+            );
+        }
+        self.read(cx, &v)
     }
 
     fn argument(&mut self, cx: &mut SubCx, ty: Type, pname: &str, arg: &ast::Expr) -> (Expr, Conv) {
@@ -545,6 +584,10 @@ impl Compiler {
         }
         match WORDS.iter().find(|w| **w == name) {
             Some(w) => Id::Word(w),
+            // `lacquer test`: `assert.state(lookup)` names a state.
+            None if self.testing && Action::from_name(name).is_some() => {
+                Id::Word(Action::from_name(name).map_or("default", |a| a.as_str()))
+            }
             None => {
                 self.unsupported(format!("identifier argument `{name}`"), v.span);
                 Id::Word("default")

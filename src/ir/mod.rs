@@ -13,9 +13,10 @@ use std::net::IpAddr;
 use bytes::Bytes;
 
 mod lower;
+pub mod prefilter;
 pub mod vars;
 
-pub use lower::compile;
+pub use lower::{compile, compile_with};
 pub use vars::BVar;
 
 use crate::catalog::{SubKind, Type};
@@ -316,6 +317,16 @@ pub struct BackendInfo {
 pub struct Regex {
     pub pattern: String,
     pub regex: pcre2::bytes::Regex,
+    /// A literal every match contains, checked before running the regex.
+    pub prefilter: Option<prefilter::Prefilter>,
+}
+
+impl Regex {
+    /// Compiles a pattern once: PCRE2 (JIT when available) and its prefilter.
+    pub fn new(pattern: &str) -> Result<Regex, pcre2::Error> {
+        let regex = pcre2::bytes::RegexBuilder::new().jit_if_available(true).build(pattern)?;
+        Ok(Regex { pattern: pattern.to_string(), regex, prefilter: prefilter::for_pattern(pattern) })
+    }
 }
 
 /// A `table` with its value type and entries.

@@ -76,6 +76,11 @@ pub enum BVar {
     ReqServiceId,
     ReqVclGeneration,
     ReqBackendHealthy,
+    // `lacquer test` only (see [`testing`]): falco's `testing.*` variables.
+    TestingState,
+    TestingSyntheticBody,
+    TestingOriginHostHeader,
+    TestingReturnValue,
 }
 
 /// Handles by catalog name.
@@ -154,6 +159,18 @@ const NAMES: &[(&str, BVar)] = &[
     ("req.vcl.generation", BVar::ReqVclGeneration),
     ("req.backend.healthy", BVar::ReqBackendHealthy),
 ];
+
+/// `lacquer test`: the handles of the test framework's `testing.*` variables (resolved
+/// only in test mode, so they are not in `NAMES`).
+pub fn testing(name: &str) -> Option<BVar> {
+    Some(match name {
+        "testing.state" => BVar::TestingState,
+        "testing.synthetic_body" => BVar::TestingSyntheticBody,
+        "testing.origin_host_header" => BVar::TestingOriginHostHeader,
+        "testing.return_value" => BVar::TestingReturnValue,
+        _ => return None,
+    })
+}
 
 pub fn by_name(name: &str) -> Option<BVar> {
     NAMES.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)

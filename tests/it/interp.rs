@@ -260,3 +260,33 @@ fn unsupported_variables_fail_to_compile_loudly() {
 fn values_render_like_fastly() {
     assert_eq!(Value::Float(2.0).to_bytes(), "2.000");
 }
+
+/// The regex prefilter never hides a match: over every pattern of the user-agent
+/// classifier and 1,000 user agents, whenever PCRE2 matches, the prefilter lets it through.
+#[test]
+fn regex_prefilters_never_hide_a_match() {
+    let program =
+        compile(&std::fs::read_to_string(crate::support::examples_dir().join("ok/ua_classifier.vcl")).unwrap());
+    let agents =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/user_agents.txt"))
+            .unwrap();
+    let mut with_prefilter = 0;
+    let mut matches = 0;
+    for re in &program.regexes {
+        let Some(p) = &re.prefilter else { continue };
+        with_prefilter += 1;
+        for ua in agents.lines().filter(|l| !l.starts_with('#')) {
+            if re.regex.is_match(ua.as_bytes()).unwrap_or(false) {
+                matches += 1;
+                assert!(
+                    p.may_match(ua.as_bytes()),
+                    "prefilter {:?} of {:?} rejects {ua:?}",
+                    String::from_utf8_lossy(p.literal()),
+                    re.pattern
+                );
+            }
+        }
+    }
+    assert!(with_prefilter > 200, "only {with_prefilter} of {} patterns have a prefilter", program.regexes.len());
+    assert!(matches > 1000);
+}

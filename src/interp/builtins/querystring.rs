@@ -355,8 +355,7 @@ mod tests {
         }
 
         fn regex(&mut self, pattern: &str) -> Value {
-            let regex = pcre2::bytes::RegexBuilder::new().build(pattern).expect("test pattern");
-            self.program.regexes.push(Regex { pattern: pattern.to_string(), regex });
+            self.program.regexes.push(Regex::new(pattern).expect("test pattern"));
             Value::Regex(self.program.regexes.len() as u32 - 1)
         }
 

@@ -825,8 +825,7 @@ mod tests {
             Value::Void,
         ];
         let mut env = Env::new();
-        let regex = pcre2::bytes::RegexBuilder::new().build("(a|b)*").expect("test pattern");
-        env.program.regexes.push(Regex { pattern: "(a|b)*".to_string(), regex });
+        env.program.regexes.push(Regex::new("(a|b)*").expect("test pattern"));
         let entries = [(Bytes::from_static(b""), s("v"))].into_iter().collect();
         env.program.tables.push(Table { name: "t".to_string(), ty: crate::catalog::Type::String, entries });
         env.state.req.headers.add(b"X", Bytes::from_static(b"1"));

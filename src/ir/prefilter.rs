@@ -1,0 +1,220 @@
+//! Required-literal prefilters for regex literals.
+//!
+//! Many VCL patterns contain a literal that every match must contain (`Firefox/(\d+)`
+//! needs `Firefox/`). Checking for it with a substring search is much cheaper than
+//! running the regex, and most tests in a long `if ... else if` chain fail. The
+//! extraction is deliberately conservative: it only takes runs of plain characters at the
+//! top level of the pattern, and gives up (no prefilter) on anything it does not fully
+//! understand, so a prefilter can only ever skip a regex that could not have matched.
+
+use memchr::memmem;
+
+/// A literal every match of a pattern contains.
+#[derive(Debug)]
+pub struct Prefilter {
+    literal: Vec<u8>,
+    caseless: bool,
+    finder: memmem::Finder<'static>,
+}
+
+impl Prefilter {
+    /// Whether `subject` may match (false: it certainly does not).
+    pub fn may_match(&self, subject: &[u8]) -> bool {
+        if !self.caseless {
+            return self.finder.find(subject).is_some();
+        }
+        let n = self.literal.len();
+        subject.len() >= n && subject.windows(n).any(|w| w.eq_ignore_ascii_case(&self.literal))
+    }
+
+    pub fn literal(&self) -> &[u8] {
+        &self.literal
+    }
+}
+
+/// Shortest literal worth a prefilter.
+const MIN_LITERAL: usize = 3;
+
+/// The prefilter for a pattern, when it has a required literal.
+pub fn for_pattern(pattern: &str) -> Option<Prefilter> {
+    let (literal, caseless) = required_literal(pattern)?;
+    if literal.len() < MIN_LITERAL || (caseless && !literal.is_ascii()) {
+        return None;
+    }
+    let finder = memmem::Finder::new(&literal).into_owned();
+    Some(Prefilter { literal, caseless, finder })
+}
+
+/// The longest run of literal characters at the top level of `pattern` (outside groups,
+/// classes and quantified atoms), and whether it matches case-insensitively.
+fn required_literal(pattern: &str) -> Option<(Vec<u8>, bool)> {
+    let mut bytes = pattern.as_bytes();
+    let mut caseless = false;
+    if let Some(rest) = bytes.strip_prefix(b"(?i)") {
+        bytes = rest;
+        caseless = true;
+    }
+    let mut best: Vec<u8> = Vec::new();
+    let mut run: Vec<u8> = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let finish = |run: &mut Vec<u8>, best: &mut Vec<u8>| {
+        if run.len() > best.len() {
+            *best = std::mem::take(run);
+        }
+        run.clear();
+    };
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'\\' => {
+                let next = *bytes.get(i + 1)?;
+                if next.is_ascii_alphanumeric() {
+                    // \d \w \b \Q \x \1 ...: not a plain literal; some change how the
+                    // rest reads, so give up on those.
+                    if matches!(next, b'Q' | b'E' | b'x' | b'c' | b'o' | b'N' | b'p' | b'P' | b'k' | b'g') {
+                        return None;
+                    }
+                    if depth == 0 {
+                        finish(&mut run, &mut best);
+                    }
+                } else if depth == 0 {
+                    // An escaped punctuation character is itself, unless quantified.
+                    if quantified(bytes, i + 2) {
+                        finish(&mut run, &mut best);
+                    } else {
+                        run.push(next);
+                    }
+                }
+                i += 2;
+                continue;
+            }
+            b'[' => {
+                i = skip_class(bytes, i)?;
+                if depth == 0 {
+                    finish(&mut run, &mut best);
+                }
+                continue;
+            }
+            b'(' => {
+                // Inline flags other than a leading (?i) change matching: give up.
+                if depth == 0 && bytes.get(i + 1) == Some(&b'?') {
+                    let kind = *bytes.get(i + 2)?;
+                    if !matches!(kind, b':' | b'=' | b'!' | b'<' | b'>' | b'P' | b'\'') {
+                        return None;
+                    }
+                }
+                if depth == 0 {
+                    finish(&mut run, &mut best);
+                }
+                depth += 1;
+            }
+            b')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 && quantified(bytes, i + 1) {
+                    // A quantified group's content is optional; nothing to undo here.
+                }
+            }
+            b'|' if depth == 0 => return None,
+            b'.' | b'^' | b'$' if depth == 0 => finish(&mut run, &mut best),
+            b'{' => {
+                // A quantifier `{n}`, `{n,}`, `{n,m}` is skipped whole; any other `{` is a
+                // literal in PCRE, which this reader does not try to follow.
+                let close = i + bytes[i..].iter().position(|&b| b == b'}')?;
+                let body = &bytes[i + 1..close];
+                let valid = !body.is_empty()
+                    && body[0].is_ascii_digit()
+                    && body.iter().all(|b| b.is_ascii_digit() || *b == b',')
+                    && body.iter().filter(|b| **b == b',').count() <= 1;
+                if !valid {
+                    return None;
+                }
+                if depth == 0 {
+                    finish(&mut run, &mut best);
+                }
+                i = close + 1;
+                continue;
+            }
+            b'*' | b'+' | b'?' if depth == 0 => finish(&mut run, &mut best),
+            _ if depth == 0 => {
+                if quantified(bytes, i + 1) {
+                    finish(&mut run, &mut best);
+                } else {
+                    run.push(c);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if depth != 0 {
+        return None;
+    }
+    finish(&mut run, &mut best);
+    (!best.is_empty()).then_some((best, caseless))
+}
+
+/// Whether the atom ending before `at` is followed by a quantifier.
+fn quantified(bytes: &[u8], at: usize) -> bool {
+    matches!(bytes.get(at), Some(b'*' | b'+' | b'?' | b'{'))
+}
+
+/// Index just past the `]` that closes the class starting at `start`.
+fn skip_class(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    if bytes.get(i) == Some(&b'^') {
+        i += 1;
+    }
+    if bytes.get(i) == Some(&b']') {
+        i += 1;
+    }
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'[' if bytes.get(i + 1) == Some(&b':') => {
+                // POSIX class [:alpha:]
+                let end = bytes[i..].windows(2).position(|w| w == b":]")?;
+                i += end + 2;
+            }
+            b']' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(p: &str) -> Option<String> {
+        required_literal(p).map(|(l, _)| String::from_utf8(l).unwrap())
+    }
+
+    #[test]
+    fn extracts_plain_top_level_runs() {
+        assert_eq!(lit(r"Firefox/(\d+)\.(\d+)").as_deref(), Some("Firefox/"));
+        assert_eq!(
+            lit(r"^Mozilla/5\.0 \(compatible; Googlebot/").as_deref(),
+            Some("Mozilla/5.0 (compatible; Googlebot/")
+        );
+        assert_eq!(lit(r"(?i)bingbot").as_deref(), Some("bingbot"));
+        assert_eq!(lit(r"Chrom(e|ium)/"), Some("Chrom".to_string()));
+        assert_eq!(lit(r"colou?r").as_deref(), Some("colo"), "a quantified character is not required");
+        assert_eq!(lit(r"a|b"), None, "top-level alternation has no required literal");
+        assert_eq!(lit(r"(?x) a b c"), None, "other flags: give up");
+        assert_eq!(lit(r"\Qa.b\E"), None);
+        assert_eq!(lit(r"[abc]+xyz").as_deref(), Some("xyz"));
+        assert_eq!(lit(r"Edg(?:e|A|iOS)?/").as_deref(), Some("Edg"));
+        assert_eq!(lit(r"\bSM-[A-Z]\d{3,4}[A-Z0-9]*\b").as_deref(), Some("SM-"), "a quantifier is not a literal");
+        assert_eq!(lit(r"ab{2}cd").as_deref(), Some("cd"));
+        assert_eq!(lit(r"x{y}abc"), None, "a brace that is not a quantifier: give up");
+    }
+
+    #[test]
+    fn case_insensitive_search() {
+        let p = for_pattern("(?i)googlebot").unwrap();
+        assert!(p.may_match(b"Mozilla/5.0 (compatible; Googlebot/2.1)"));
+        assert!(!p.may_match(b"Mozilla/5.0"));
+    }
+}
