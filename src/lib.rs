@@ -8,6 +8,7 @@
 //! - [`lint`]: style and correctness rules over the checked tree;
 //! - [`fmt`]: the canonical printer;
 //! - [`diag`]: diagnostics and their renderings;
+//! - [`testing`]: `lacquer test`, falco-compatible unit tests;
 //! - [`cli`]: the `lacquer` command.
 
 pub mod analysis;
@@ -21,3 +22,4 @@ pub mod interp;
 pub mod ir;
 pub mod lint;
 pub mod syntax;
+pub mod testing;

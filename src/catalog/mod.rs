@@ -8,11 +8,23 @@
 
 mod functions;
 mod lookup;
+// `lacquer test`: falco's testing.*/assert.* signatures, resolved only in test mode.
+mod testing;
 mod variables;
 
 pub use functions::FUNCTIONS;
 pub use lookup::{function, variable, VarMatch};
 pub use variables::VARIABLES;
+
+/// A `testing.*` / `assert.*` function of falco's test framework (`lacquer test` only).
+pub fn testing_function(name: &str) -> Option<&'static FnDef> {
+    testing::function(name)
+}
+
+/// A `testing.*` variable of falco's test framework (`lacquer test` only).
+pub fn testing_variable(name: &str) -> Option<VarMatch<'_>> {
+    testing::variable(name)
+}
 
 /// A VCL value type, as Fastly's reference names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,6 +43,8 @@ pub enum Type {
     Id,
     /// No value: the return type of statement-like functions and untyped subroutines.
     Void,
+    /// Any value: test-framework signatures only (`assert.equal(ANY, ANY)`, `lacquer test`).
+    Any,
 }
 
 impl Type {
@@ -49,6 +63,7 @@ impl Type {
             Type::Regex => "REGEX",
             Type::Id => "ID",
             Type::Void => "VOID",
+            Type::Any => "ANY",
         }
     }
 

@@ -41,7 +41,8 @@ const LOCAL_TYPES: &[Type] = &[
     Type::Acl,
 ];
 
-pub fn check_bodies(map: &SourceMap, unit: &SourceUnit, model: &mut Model, diags: &mut Vec<Diagnostic>) {
+/// `testing`: `lacquer test` mode, where `testing.*` and `assert.*` resolve.
+pub fn check_bodies(map: &SourceMap, unit: &SourceUnit, model: &mut Model, testing: bool, diags: &mut Vec<Diagnostic>) {
     let mut regexes = RegexCache::default();
     for decl in &unit.decls {
         let Decl::Sub(sub) = decl else { continue };
@@ -61,6 +62,7 @@ pub fn check_bodies(map: &SourceMap, unit: &SourceUnit, model: &mut Model, diags
             gotos: Vec::new(),
             seq: 0,
             regexes: &mut regexes,
+            testing,
             diags,
         };
         if let Some(info) = info.filter(|i| i.span == sub.name.span) {
@@ -94,6 +96,8 @@ struct Body<'a> {
     /// Statement sequence number, for forward-only `goto`.
     seq: u32,
     regexes: &'a mut RegexCache,
+    /// `lacquer test` mode: the test framework's names resolve (`crate::catalog::testing_*`).
+    testing: bool,
     diags: &'a mut Vec<Diagnostic>,
 }
 
@@ -711,7 +715,9 @@ impl Body<'_> {
         if name.starts_with("var.") {
             return self.local(v);
         }
-        if let Some(m) = catalog::variable(name) {
+        // `lacquer test`: `testing.*` variables resolve in test mode only.
+        let found = catalog::variable(name).or_else(|| catalog::testing_variable(name).filter(|_| self.testing));
+        if let Some(m) = found {
             if name.ends_with('*') {
                 self.error(
                     Diagnostic::error("variable/undefined", "a header wildcard can only be unset")
@@ -930,7 +936,10 @@ impl Body<'_> {
             self.sub_args(name, &params, args);
             return Some(ret);
         }
-        let Some(def) = catalog::function(&name.name) else {
+        // `lacquer test`: `testing.*` / `assert.*` functions resolve in test mode only.
+        let found =
+            catalog::function(&name.name).or_else(|| catalog::testing_function(&name.name).filter(|_| self.testing));
+        let Some(def) = found else {
             let mut d = Diagnostic::error("function/undefined", format!("unknown function `{}`", name.name))
                 .with_primary(name.span, "not a Fastly function or a typed subroutine");
             if let Some(s) = suggest_function(&name.name) {

@@ -72,11 +72,17 @@ pub struct SubInfo {
 }
 
 /// Options that change what the checker accepts.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Fastly-generated VCL (`pragma`, `C!`, `W!`): allows what only Fastly writes, such
     /// as `vcl_pipe`.
     pub generated: bool,
+    /// `lacquer test`: a main program joined with a test file (describe groups already
+    /// flattened into subroutines by `crate::testing`); `testing.*` and `assert.*` resolve.
+    pub testing: bool,
+    /// `lacquer test`: extra call-graph roots, the scopes each test subroutine and hook
+    /// runs in (from its `@scope` annotation); merged into the computed scopes.
+    pub sub_scopes: HashMap<String, Scopes>,
 }
 
 /// Whether this is VCL rendered by Fastly (it carries `pragma` lines and `C!`/`W!`).
@@ -102,8 +108,8 @@ pub fn check(map: &SourceMap, unit: &SourceUnit, options: Options) -> (Model, Ve
     }
     let generated = options.generated || is_generated(unit);
     let symbols = decls::collect(map, unit, generated, &mut diags);
-    let sub_scopes = scope::resolve(unit, &symbols, &mut diags);
+    let sub_scopes = scope::resolve(unit, &symbols, &options.sub_scopes, &mut diags);
     let mut model = Model { symbols, sub_scopes };
-    body::check_bodies(map, unit, &mut model, &mut diags);
+    body::check_bodies(map, unit, &mut model, options.testing, &mut diags);
     (model, diags)
 }

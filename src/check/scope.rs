@@ -35,8 +35,14 @@ impl Visitor for Calls<'_> {
     }
 }
 
-/// Returns the scopes of every subroutine, reporting recursion.
-pub fn resolve(unit: &SourceUnit, symbols: &Symbols, diags: &mut Vec<Diagnostic>) -> HashMap<String, Scopes> {
+/// Returns the scopes of every subroutine, reporting recursion. `roots` adds scopes to
+/// named subroutines before propagation (`lacquer test`: test subroutines and hooks).
+pub fn resolve(
+    unit: &SourceUnit,
+    symbols: &Symbols,
+    roots: &HashMap<String, Scopes>,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<String, Scopes> {
     let mut graph: HashMap<&str, Vec<(String, Span)>> = HashMap::new();
     let mut order: Vec<&str> = Vec::new();
     for decl in &unit.decls {
@@ -63,6 +69,12 @@ pub fn resolve(unit: &SourceUnit, symbols: &Symbols, diags: &mut Vec<Diagnostic>
             work.push(name);
         } else {
             scopes.entry(name.to_string()).or_default();
+        }
+        // `lacquer test`: a test subroutine runs in the scopes of its `@scope` annotation.
+        if let Some(extra) = roots.get(*name) {
+            let entry = scopes.entry(name.to_string()).or_default();
+            *entry = *entry | *extra;
+            work.push(name);
         }
     }
     while let Some(caller) = work.pop() {

@@ -108,6 +108,8 @@ pub fn argument(param: Type, arg: Type) -> bool {
         Id => arg == String,
         Float => arg == Integer,
         Regex => arg == String,
+        // `lacquer test`: test-framework parameters take any value (`assert.equal`).
+        Any => true,
         _ => false,
     }
 }

@@ -7,6 +7,8 @@
 pub mod catalog;
 pub mod fmt;
 pub mod lint;
+// `lacquer test` (falco-compatible unit tests).
+pub mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +30,8 @@ pub enum Command {
     Fmt(FmtArgs),
     /// List every Fastly variable and function lacquer knows.
     Catalog(CatalogArgs),
+    /// Run the unit tests (`*.test.vcl`, falco's format) of a main VCL.
+    Test(test::TestArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -108,6 +112,7 @@ pub fn run() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Catalog(args) => run_catalog(args),
+        Command::Test(args) => test::run(args),
     };
     match result {
         Ok(code) => code,

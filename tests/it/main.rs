@@ -4,6 +4,7 @@ mod fixtures;
 mod fmt;
 mod grammar;
 mod interp;
+mod lint;
 mod support;
 mod syntax;
-mod lint;
+mod testing;

@@ -67,6 +67,8 @@ const MODULES: &[&[(&str, Builtin)]] = &[
     ratelimit::FUNCTIONS,
     time::FUNCTIONS,
     uuid::FUNCTIONS,
+    // `lacquer test`: testing.*/assert.* (resolved by the compiler in test mode only).
+    crate::testing::builtins::FUNCTIONS,
 ];
 
 /// Helpers for argument access: the interpreter guarantees types, so these only
