@@ -7,7 +7,31 @@
 //! use, from [`VARIABLES`] and [`FUNCTIONS`], and templated families are found by the
 //! name's first one or two dotted segments rather than by scanning the table.
 
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The catalog's maps are built once from fixed names and read for every variable and
+/// function reference, so they use FNV-1a (fast on short keys) instead of SipHash: no
+/// attacker controls what is inserted.
+type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<Fnv>>;
+
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
 use std::sync::OnceLock;
 
 use super::{FnDef, VarDef, FUNCTIONS, VARIABLES};
@@ -63,14 +87,14 @@ fn index() -> &'static Index {
 
 impl Index {
     fn build() -> Index {
-        let mut exact_vars = HashMap::with_capacity(VARIABLES.len());
-        let mut families: HashMap<&'static str, Family> = HashMap::new();
+        let mut exact_vars = HashMap::with_capacity_and_hasher(VARIABLES.len(), Default::default());
+        let mut families: HashMap<&'static str, Family> = HashMap::default();
         for def in VARIABLES {
             match Template::parse(def.name) {
                 Some(t) => {
                     let family = families.entry(t.prefix).or_insert_with(|| Family {
                         shape: Shape::of(t.placeholder, t.suffix),
-                        by_suffix: HashMap::new(),
+                        by_suffix: HashMap::default(),
                     });
                     family.by_suffix.insert(t.suffix, def);
                 }
