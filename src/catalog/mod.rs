@@ -26,6 +26,26 @@ pub fn testing_variable(name: &str) -> Option<VarMatch<'_>> {
     testing::variable(name)
 }
 
+/// Headers VCL may not modify (Fastly's "special headers" page): setting one is a compile
+/// error, and `header.set` ignores them.
+pub const PROTECTED_HEADERS: &[&str] = &[
+    "content-length",
+    "content-range",
+    "expect",
+    "fastly-ff",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
+/// Whether VCL may not modify this header (case-insensitive).
+pub fn is_protected_header(name: &[u8]) -> bool {
+    PROTECTED_HEADERS.iter().any(|p| p.as_bytes().eq_ignore_ascii_case(name))
+}
+
 /// A VCL value type, as Fastly's reference names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {

@@ -12,20 +12,6 @@ use crate::diag::Diagnostic;
 use crate::syntax::ast::*;
 use crate::syntax::{SourceMap, Span};
 
-/// Headers VCL may not modify (Fastly's "special headers" page).
-const PROTECTED_HEADERS: &[&str] = &[
-    "content-length",
-    "content-range",
-    "expect",
-    "fastly-ff",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-];
-
 /// Local variable types `declare` accepts (the docs list, plus IP, BACKEND and ACL as
 /// falco and Fastly's compiler accept).
 const LOCAL_TYPES: &[Type] = &[
@@ -331,7 +317,7 @@ impl Body<'_> {
         };
         if let Some(header) = m.param.filter(|_| m.def.name.contains(".http.")) {
             let header = header.trim_end_matches('*');
-            if PROTECTED_HEADERS.iter().any(|p| p.eq_ignore_ascii_case(header)) {
+            if catalog::is_protected_header(header.as_bytes()) {
                 self.error(
                     Diagnostic::error("variable/protected-header", format!("the `{header}` header cannot be modified"))
                         .with_primary(target.span, "protected header")

@@ -22,23 +22,7 @@ pub const FUNCTIONS: &[(&str, Builtin)] = &[
     ("setcookie.get_value_by_name", get_value_by_name),
 ];
 
-/// Headers VCL cannot modify (Fastly's header reference: "Some headers are protected").
-const PROTECTED: &[&str] = &[
-    "content-length",
-    "content-range",
-    "expect",
-    "fastly-ff",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-];
-
-fn is_protected(name: &[u8]) -> bool {
-    PROTECTED.iter().any(|p| p.as_bytes().eq_ignore_ascii_case(name))
-}
+use crate::catalog::is_protected_header as is_protected;
 
 /// Fastly's header-name characters: ``! # $ % & ' * + - . 0-9 A-Z ^ _ ` a-z | ~``.
 fn is_valid_name(name: &[u8]) -> bool {
@@ -149,30 +133,7 @@ fn delete_by_name(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interp::state::ReqState;
-    use crate::interp::Runtime;
-    use crate::ir::Program;
-
-    struct Env {
-        state: ReqState,
-        program: Program,
-        runtime: Runtime,
-    }
-
-    impl Env {
-        fn new() -> Env {
-            Env { state: ReqState::default(), program: Program::default(), runtime: Runtime::default() }
-        }
-
-        fn call(&mut self, f: Builtin, args: &[Value]) -> Value {
-            let mut ctx = Ctx { state: &mut self.state, program: &self.program, runtime: &self.runtime };
-            f(&mut ctx, args).expect("builtins do not fault here")
-        }
-    }
-
-    fn s(text: &str) -> Value {
-        Value::str(text)
-    }
+    use crate::interp::builtins::testkit::{s, Env};
 
     fn obj(o: Obj) -> Value {
         Value::Id(Id::Object(o))

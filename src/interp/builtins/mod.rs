@@ -30,6 +30,9 @@ use super::value::Value;
 use super::Runtime;
 use crate::ir::Program;
 
+#[cfg(test)]
+mod testkit;
+
 /// A builtin's implementation.
 pub type Builtin = fn(&mut Ctx<'_>, &[Value]) -> Result<Value, Fault>;
 

@@ -339,39 +339,7 @@ fn match_class(pattern: &[u8], p: usize, c: u8) -> Option<(bool, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interp::state::ReqState;
-    use crate::interp::Runtime;
-    use crate::ir::{Program, Regex};
-
-    struct Env {
-        state: ReqState,
-        program: Program,
-        runtime: Runtime,
-    }
-
-    impl Env {
-        fn new() -> Env {
-            Env { state: ReqState::default(), program: Program::default(), runtime: Runtime::default() }
-        }
-
-        fn regex(&mut self, pattern: &str) -> Value {
-            self.program.regexes.push(Regex::new(pattern).expect("test pattern"));
-            Value::Regex(self.program.regexes.len() as u32 - 1)
-        }
-
-        fn call(&mut self, f: Builtin, args: &[Value]) -> Value {
-            let mut ctx = Ctx { state: &mut self.state, program: &self.program, runtime: &self.runtime };
-            f(&mut ctx, args).expect("builtins do not fault here")
-        }
-    }
-
-    fn call(f: Builtin, args: &[Value]) -> Value {
-        Env::new().call(f, args)
-    }
-
-    fn s(text: &str) -> Value {
-        Value::str(text)
-    }
+    use crate::interp::builtins::testkit::{call, s, Env};
 
     fn sep() -> String {
         String::from_utf8(FILTER_SEPARATOR.to_vec()).expect("ASCII separator")

@@ -752,39 +752,8 @@ fn count(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interp::state::ReqState;
+    use crate::interp::builtins::testkit::{call, s, Env};
     use crate::interp::value::Obj;
-    use crate::interp::Runtime;
-    use crate::ir::Program;
-
-    struct Env {
-        state: ReqState,
-        program: Program,
-        runtime: Runtime,
-    }
-
-    impl Env {
-        fn new() -> Env {
-            Env { state: ReqState::default(), program: Program::default(), runtime: Runtime::default() }
-        }
-
-        fn call(&mut self, f: Builtin, args: &[Value]) -> Value {
-            let mut ctx = Ctx { state: &mut self.state, program: &self.program, runtime: &self.runtime };
-            f(&mut ctx, args).expect("builtins do not fault here")
-        }
-
-        fn error(&self) -> Value {
-            self.state.fastly_error.clone()
-        }
-    }
-
-    fn call(f: Builtin, args: &[Value]) -> Value {
-        Env::new().call(f, args)
-    }
-
-    fn s(text: &str) -> Value {
-        Value::str(text)
-    }
 
     /// Every builtin of the string, header, query-string, accept and table modules,
     /// called with odd argument lists (missing, mistyped, extreme, invalid UTF-8),

@@ -523,40 +523,7 @@ fn remove_dot_segments(path: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interp::state::ReqState;
-    use crate::interp::Runtime;
-    use crate::ir::{Program, Regex};
-
-    struct Env {
-        state: ReqState,
-        program: Program,
-        runtime: Runtime,
-    }
-
-    impl Env {
-        fn new() -> Env {
-            Env { state: ReqState::default(), program: Program::default(), runtime: Runtime::default() }
-        }
-
-        /// Compiles `pattern` into the program and returns its REGEX value.
-        fn regex(&mut self, pattern: &str) -> Value {
-            self.program.regexes.push(Regex::new(pattern).expect("test pattern"));
-            Value::Regex(self.program.regexes.len() as u32 - 1)
-        }
-
-        fn call(&mut self, f: Builtin, args: &[Value]) -> Value {
-            let mut ctx = Ctx { state: &mut self.state, program: &self.program, runtime: &self.runtime };
-            f(&mut ctx, args).expect("builtins do not fault here")
-        }
-    }
-
-    fn call(f: Builtin, args: &[Value]) -> Value {
-        Env::new().call(f, args)
-    }
-
-    fn s(text: &str) -> Value {
-        Value::str(text)
-    }
+    use crate::interp::builtins::testkit::{call, s, Env};
 
     fn int(i: i64) -> Value {
         Value::Integer(i)
