@@ -21,7 +21,7 @@ pub const STEP_BUDGET: u64 = 1_000_000;
 /// does not define does what Fastly's default does.
 pub fn run(program: &Program, kind: SubKind, state: &mut ReqState, runtime: &Runtime) -> Result<Action, Fault> {
     let Some(idx) = program.entries[kind as usize] else { return Ok(Action::default_for(kind)) };
-    let mut m = Machine { program, runtime, state, steps: 0, coverage: None };
+    let mut m = Machine { program, runtime, state, steps: 0, base: 0, coverage: None };
     match m.call(idx, Vec::new())? {
         Flow::Action(a) => Ok(a),
         _ => Ok(Action::default_for(kind)),
@@ -38,7 +38,7 @@ pub fn run_sub(
     runtime: &Runtime,
     coverage: Option<&mut Vec<Vec<bool>>>,
 ) -> Result<(Option<Action>, Option<Value>), Fault> {
-    let mut m = Machine { program, runtime, state, steps: 0, coverage };
+    let mut m = Machine { program, runtime, state, steps: 0, base: 0, coverage };
     Ok(match m.call(sub, args)? {
         Flow::Action(a) => (Some(a), None),
         Flow::Return(v) => (None, v),
@@ -60,6 +60,8 @@ struct Machine<'a> {
     runtime: &'a Runtime,
     state: &'a mut ReqState,
     steps: u64,
+    /// Where the running subroutine's locals start in `state.locals`.
+    base: usize,
     /// Statements executed, per subroutine and statement id (`lacquer test --coverage`).
     coverage: Option<&'a mut Vec<Vec<bool>>>,
 }
@@ -74,12 +76,14 @@ impl Machine<'_> {
         let program = self.program;
         let Some(sub) = program.subs.get(idx as usize) else { return Ok(Flow::Next) };
         // Each invocation has its own locals (Fastly: custom subroutines do not see the
-        // caller's locals).
-        let mut locals = sub.slot_init.clone();
-        for (slot, v) in locals.iter_mut().zip(args) {
+        // caller's locals): a frame on one stack that lives as long as the request, so
+        // calls do not allocate.
+        let base = self.state.locals.len();
+        self.state.locals.extend(sub.slot_init.iter().cloned());
+        for (slot, v) in self.state.locals[base..].iter_mut().zip(args) {
             *slot = v;
         }
-        let saved = std::mem::replace(&mut self.state.locals, locals);
+        let saved = std::mem::replace(&mut self.base, base);
         if let Some(cov) = self.coverage.as_deref_mut() {
             if cov.len() < program.subs.len() {
                 cov.resize(program.subs.len(), Vec::new());
@@ -89,7 +93,8 @@ impl Machine<'_> {
             }
         }
         let result = self.block(idx, &sub.body);
-        self.state.locals = saved;
+        self.state.locals.truncate(base);
+        self.base = saved;
         result
     }
 
@@ -188,7 +193,7 @@ impl Machine<'_> {
             StmtKind::Label(_) => {}
             StmtKind::If { branches, otherwise } => {
                 for (cond, body) in branches {
-                    if self.eval(cond)?.truthy() {
+                    if self.cond(cond)? {
                         return self.block(sub, body);
                     }
                 }
@@ -203,14 +208,14 @@ impl Machine<'_> {
     }
 
     fn set_local(&mut self, slot: u16, v: Value) {
-        if let Some(s) = self.state.locals.get_mut(slot as usize) {
+        if let Some(s) = self.state.locals.get_mut(self.base + slot as usize) {
             *s = v;
         }
     }
 
     fn read_place(&mut self, place: &Place) -> Value {
         match place {
-            Place::Local(slot) => self.state.locals.get(*slot as usize).cloned().unwrap_or(Value::NotSet),
+            Place::Local(slot) => self.state.locals.get(self.base + *slot as usize).cloned().unwrap_or(Value::NotSet),
             Place::Var(var) => vars::get(self.state, self.program, self.runtime, var),
         }
     }
@@ -225,7 +230,7 @@ impl Machine<'_> {
     fn eval(&mut self, e: &Expr) -> Result<Value, Fault> {
         Ok(match e {
             Expr::Const(v) => v.clone(),
-            Expr::Local(slot) => self.state.locals.get(*slot as usize).cloned().unwrap_or(Value::NotSet),
+            Expr::Local(slot) => self.state.locals.get(self.base + *slot as usize).cloned().unwrap_or(Value::NotSet),
             Expr::Var(var) => vars::get(self.state, self.program, self.runtime, var),
             Expr::Call { f, args, .. } => {
                 // Arguments live on the stack for the common case (at most six).
@@ -245,29 +250,13 @@ impl Machine<'_> {
                 }
             }
             Expr::If { cond, then, otherwise } => {
-                if self.eval(cond)?.truthy() {
+                if self.cond(cond)? {
                     self.eval(then)?
                 } else {
                     self.eval(otherwise)?
                 }
             }
-            Expr::Not(inner) => Value::Bool(!self.eval(inner)?.truthy()),
-            Expr::And(ops) => {
-                for o in ops {
-                    if !self.eval(o)?.truthy() {
-                        return Ok(Value::Bool(false));
-                    }
-                }
-                Value::Bool(true)
-            }
-            Expr::Or(ops) => {
-                for o in ops {
-                    if self.eval(o)?.truthy() {
-                        return Ok(Value::Bool(true));
-                    }
-                }
-                Value::Bool(false)
-            }
+            Expr::Not(_) | Expr::And(_) | Expr::Or(_) => Value::Bool(self.cond(e)?),
             Expr::Compare { op, lhs, rhs } => {
                 let l = self.eval(lhs)?;
                 let r = self.eval(rhs)?;
@@ -321,8 +310,19 @@ impl Machine<'_> {
             Expr::Concat(parts) => {
                 let mut out = BytesMut::new();
                 for p in parts {
-                    let v = self.eval(p)?;
-                    out.extend_from_slice(&stringify(&v, self.program));
+                    match p {
+                        // Headers and string constants are appended in place.
+                        Expr::Var(Var::Header(obj, name)) => {
+                            if let Some(v) = self.state.message(*obj).headers.get(name) {
+                                out.extend_from_slice(v);
+                            }
+                        }
+                        Expr::Const(Value::String(b)) => out.extend_from_slice(b),
+                        other => {
+                            let v = self.eval(other)?;
+                            out.extend_from_slice(&stringify(&v, self.program));
+                        }
+                    }
                 }
                 Value::String(out.freeze())
             }
@@ -341,6 +341,42 @@ impl Machine<'_> {
                 let v = self.eval(inner)?;
                 convert(v, *conv, self.program)
             }
+        })
+    }
+
+    /// An expression in a condition (`if`, `!`, `&&`, `||`, `if()`), evaluated straight to
+    /// a `bool`: the common shapes (a header's presence, a header compared with a
+    /// constant, short-circuit chains) read the request state in place.
+    fn cond(&mut self, e: &Expr) -> Result<bool, Fault> {
+        Ok(match e {
+            Expr::Var(Var::Header(obj, name)) => self.state.message(*obj).headers.contains(name),
+            Expr::Not(inner) => !self.cond(inner)?,
+            Expr::And(ops) => {
+                for o in ops {
+                    if !self.cond(o)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            Expr::Or(ops) => {
+                for o in ops {
+                    if self.cond(o)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
+            Expr::Compare { op: op @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs } => {
+                if let (Expr::Var(Var::Header(obj, name)), Expr::Const(Value::String(c))) = (&**lhs, &**rhs) {
+                    // A header that is not set equals no string.
+                    let equal = self.state.message(*obj).headers.get(name).is_some_and(|v| v == c);
+                    equal == (*op == CompareOp::Eq)
+                } else {
+                    self.eval(e)?.truthy()
+                }
+            }
+            other => self.eval(other)?.truthy(),
         })
     }
 

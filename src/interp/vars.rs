@@ -106,7 +106,7 @@ fn builtin(st: &ReqState, program: &Program, b: BVar) -> Value {
         TimeElapsedMsecFrac => text(format!("{:03}", (elapsed % S) / MS)),
         TimeElapsedUsec => text((elapsed / US).to_string()),
         TimeElapsedUsecFrac => text(format!("{:06}", (elapsed % S) / US)),
-        FastlyInfoState => Value::str(st.fastly_state),
+        FastlyInfoState => Value::String(Bytes::from_static(st.fastly_state.as_bytes())),
         FastlyError => st.fastly_error.clone(),
         // lacquer makes no ESI subrequests yet, so every request is a top-level one.
         ReqIsEsiSubreq => Value::Bool(false),
@@ -269,11 +269,16 @@ fn fields(value: &[u8], sep: u8) -> impl Iterator<Item = (&[u8], Option<&[u8]>)>
 }
 
 /// A field's value; a bare key reads as `""`, a missing one as not set.
-pub fn field_get(value: &[u8], key: &[u8], sep: u8) -> Option<Bytes> {
+/// The result shares the header's bytes (no copy).
+pub fn field_get(value: &Bytes, key: &[u8], sep: u8) -> Option<Bytes> {
     fields(value, sep).find(|(k, _)| *k == key).map(|(_, v)| {
         let v = v.unwrap_or(b"");
         let v = v.strip_prefix(b"\"").and_then(|v| v.strip_suffix(b"\"")).unwrap_or(v);
-        Bytes::copy_from_slice(v)
+        if v.is_empty() {
+            Bytes::new()
+        } else {
+            value.slice_ref(v)
+        }
     })
 }
 
@@ -341,9 +346,10 @@ mod tests {
 
     #[test]
     fn subfields() {
-        assert_eq!(field_get(b"a=1; session=abc; b", b"session", b';').as_deref(), Some(&b"abc"[..]));
-        assert_eq!(field_get(b"a=1; b", b"b", b';').as_deref(), Some(&b""[..]));
-        assert_eq!(field_get(b"a=1", b"c", b';'), None);
+        let cookie = Bytes::from_static(b"a=1; session=abc; b");
+        assert_eq!(field_get(&cookie, b"session", b';').as_deref(), Some(&b"abc"[..]));
+        assert_eq!(field_get(&cookie, b"b", b';').as_deref(), Some(&b""[..]));
+        assert_eq!(field_get(&cookie, b"c", b';'), None);
         assert_eq!(field_set(b"public, max-age=10", b"max-age", b"60", b','), "public, max-age=60");
         assert_eq!(field_set(b"public", b"max-age", b"60", b','), "public, max-age=60");
         assert_eq!(field_set(b"", b"Accept-Encoding", b"", b','), "Accept-Encoding");
