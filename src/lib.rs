@@ -13,6 +13,8 @@
 
 pub mod analysis;
 pub mod assemble;
+pub mod backend;
+pub mod cache;
 pub mod catalog;
 pub mod check;
 pub mod cli;
@@ -21,5 +23,6 @@ pub mod fmt;
 pub mod interp;
 pub mod ir;
 pub mod lint;
+pub mod proxy;
 pub mod syntax;
 pub mod testing;

@@ -7,6 +7,8 @@
 pub mod catalog;
 pub mod fmt;
 pub mod lint;
+// `lacquer serve` (the edge: VCL on real traffic).
+pub mod serve;
 // `lacquer test` (falco-compatible unit tests).
 pub mod test;
 
@@ -32,6 +34,8 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// Run the unit tests (`*.test.vcl`, falco's format) of a main VCL.
     Test(test::TestArgs),
+    /// Serve a VCL on real traffic (no arguments: a demo service with its own origin).
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -113,6 +117,7 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Catalog(args) => run_catalog(args),
         Command::Test(args) => test::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(code) => code,

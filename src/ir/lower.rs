@@ -102,8 +102,8 @@ impl Compiler {
     fn declarations(&mut self, unit: &ast::SourceUnit, model: &Model) {
         for decl in &unit.decls {
             match decl {
-                Decl::Backend(b) => self.add_backend(&b.name.name, false),
-                Decl::Director(d) => self.add_backend(&d.name.name, true),
+                Decl::Backend(b) => self.add_backend(&b.name.name, false, backend_props(&b.props)),
+                Decl::Director(d) => self.add_backend(&d.name.name, true, BackendProps::default()),
                 Decl::Object(o) => {
                     let (names, list) = match o.keyword.name.as_str() {
                         "ratecounter" => (&mut self.names.ratecounters, &mut self.program.ratecounters),
@@ -159,9 +159,9 @@ impl Compiler {
         }
     }
 
-    fn add_backend(&mut self, name: &str, is_director: bool) {
+    fn add_backend(&mut self, name: &str, is_director: bool, props: BackendProps) {
         self.names.backends.insert(name.to_string(), self.program.backends.len() as u32);
-        self.program.backends.push(BackendInfo { name: name.to_string(), is_director });
+        self.program.backends.push(BackendInfo { name: name.to_string(), is_director, props });
     }
 
     fn table_value(&mut self, ty: Type, e: &ast::Expr) -> Option<Value> {
@@ -687,4 +687,28 @@ fn conversion(to: Type, from: Type) -> Conv {
         (Type::Rtime, Type::String | Type::Integer | Type::Float | Type::Time) => Conv::Rtime,
         _ => Conv::None,
     }
+}
+
+/// The connection settings of a `backend` declaration (the checker has typed them; a
+/// property written in an unexpected form is left at Fastly's default).
+fn backend_props(props: &[ast::Property]) -> BackendProps {
+    let mut out = BackendProps::default();
+    for p in props {
+        let ast::PropValue::Expr(e) = &p.value else { continue };
+        let ExprKind::Literal(lit) = &e.kind else { continue };
+        match (p.name.name.as_str(), lit) {
+            ("host", Literal::String(s)) => out.host = Some(s.value.clone()),
+            ("port", Literal::String(s)) => out.port = Some(s.value.clone()),
+            ("port", Literal::Integer(i)) => out.port = Some(i.to_string()),
+            ("ssl", Literal::Bool(b)) => out.ssl = *b,
+            ("host_header", Literal::String(s)) => out.host_header = Some(s.value.clone()),
+            ("always_use_host_header", Literal::Bool(b)) => out.always_use_host_header = *b,
+            ("connect_timeout", Literal::Rtime(ns)) => out.connect_timeout = Some(*ns),
+            ("first_byte_timeout", Literal::Rtime(ns)) => out.first_byte_timeout = Some(*ns),
+            ("between_bytes_timeout", Literal::Rtime(ns)) => out.between_bytes_timeout = Some(*ns),
+            ("max_connections", Literal::Integer(i)) => out.max_connections = Some(*i),
+            _ => {}
+        }
+    }
+    out
 }

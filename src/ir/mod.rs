@@ -310,6 +310,26 @@ pub enum Conv {
 pub struct BackendInfo {
     pub name: String,
     pub is_director: bool,
+    /// The declared connection settings (`lacquer serve` connects with them); empty for
+    /// directors.
+    pub props: BackendProps,
+}
+
+/// A backend declaration's connection settings, as written. `None`: not declared, so
+/// Fastly's default applies (port 80, connect 1s, first byte 15s, between bytes 10s).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BackendProps {
+    pub host: Option<String>,
+    /// `.port`, a quoted number in Fastly's VCL.
+    pub port: Option<String>,
+    pub ssl: bool,
+    pub host_header: Option<String>,
+    pub always_use_host_header: bool,
+    /// Nanoseconds.
+    pub connect_timeout: Option<i64>,
+    pub first_byte_timeout: Option<i64>,
+    pub between_bytes_timeout: Option<i64>,
+    pub max_connections: Option<i64>,
 }
 
 /// A compiled regex literal.

@@ -1,0 +1,263 @@
+//! `lacquer serve`: runs a VCL service on real traffic. With `--vcl FILE` that VCL serves
+//! every Host; with no arguments, the demo: a small built-in origin on a free port and
+//! `vcl-examples/demo/demo.vcl` pointed at it, with the URLs to try printed.
+//!
+//! Exit status: 2 when the VCL does not check or compile (its diagnostics are printed), a
+//! backend cannot be used, or the address cannot be bound; 0 after a clean shutdown
+//! (Ctrl-C or SIGTERM: stop accepting, let in-flight requests finish).
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+
+use crate::assemble::{FsLoader, MemoryLoader, SourceKind};
+use crate::diag::{self, RenderOptions, Severity};
+use crate::ir::Program;
+use crate::proxy::{ProxyError, Server, ServerConfig, ServiceConfig, ServiceHandle};
+
+/// The demo service's VCL (its backend is rewritten to the demo origin's address).
+const DEMO_VCL: &str = include_str!("../../vcl-examples/demo/demo.vcl");
+const DEMO_BACKEND: &str = "F_demo_origin";
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The VCL file to serve for every Host (without it: the demo service).
+    #[arg(long, value_name = "FILE")]
+    pub vcl: Option<PathBuf>,
+    /// Directory to search for `include "name";` (repeatable).
+    #[arg(short = 'I', long = "include-path", value_name = "DIR")]
+    pub include: Vec<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Cache memory, e.g. `256MiB`, `2GiB`, `500MB` or a number of bytes.
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
+    pub cache_size: u64,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    init_tracing();
+    let mut demo_origin = None;
+    let program = match &args.vcl {
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let mut dirs = vec![path.parent().map(Path::to_path_buf).unwrap_or_default()];
+            dirs.extend(args.include.iter().cloned());
+            let mut loader = FsLoader { dirs };
+            match compile(&path.display().to_string(), &bytes, &mut loader) {
+                Some(p) => p,
+                None => return Ok(ExitCode::from(2)),
+            }
+        }
+        None => {
+            let origin = start_demo_origin().await.context("cannot start the demo origin")?;
+            let vcl = demo_vcl(origin);
+            demo_origin = Some(origin);
+            match compile("vcl-examples/demo/demo.vcl", vcl.as_bytes(), &mut MemoryLoader::default()) {
+                Some(p) => p,
+                None => return Ok(ExitCode::from(2)),
+            }
+        }
+    };
+    let config =
+        ServiceConfig { cache_size: usize::try_from(args.cache_size).unwrap_or(usize::MAX), ..Default::default() };
+    for name in crate::backend::Backends::directors(&program) {
+        tracing::warn!(director = name, "not supported yet: directors in serve (requests routed to it get a 503)");
+    }
+    let handle = match ServiceHandle::new(Arc::new(program), config) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let server = match Server::bind(ServerConfig { listen: args.listen, ..Default::default() }, handle).await {
+        Ok(s) => s,
+        Err(e @ ProxyError::Bind { .. }) => {
+            eprintln!("error: {e} (is another server using this port? try --listen 127.0.0.1:0)");
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let addr = server.local_addr();
+    {
+        let mut out = std::io::stdout().lock();
+        match demo_origin {
+            Some(origin) => {
+                writeln!(out, "lacquer demo: serving vcl-examples/demo/demo.vcl on http://{addr}/ (demo origin on http://{origin}/)")?;
+                writeln!(out, "Try:")?;
+                writeln!(out, "  curl -i http://{addr}/             # X-Cache: MISS (fetched from the origin)")?;
+                writeln!(out, "  curl -i http://{addr}/             # X-Cache: HIT, X-Cache-Hits: 1")?;
+                writeln!(
+                    out,
+                    "  curl -i -X PURGE http://{addr}/    # {{\"status\": \"ok\", ...}}: the next request is a MISS"
+                )?;
+                writeln!(out, "  curl -i http://{addr}/admin        # 403 from vcl_error")?;
+                writeln!(out, "Ctrl-C stops.")?;
+            }
+            None => writeln!(
+                out,
+                "lacquer: serving {} on http://{addr}/ (Ctrl-C stops)",
+                args.vcl.as_deref().unwrap_or(Path::new("-")).display()
+            )?,
+        }
+        out.flush()?;
+    }
+    server.run_until(shutdown_signal()).await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Checks and compiles a VCL file; prints the diagnostics and returns `None` on errors.
+fn compile(name: &str, bytes: &[u8], loader: &mut dyn crate::assemble::Loader) -> Option<Program> {
+    let analysis = crate::analysis::analyze(name, bytes, SourceKind::File, loader, false);
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let errors: Vec<_> = analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error).cloned().collect();
+    if !errors.is_empty() {
+        eprint!("{}", diag::render_all(&analysis.program.map, &errors, RenderOptions { color }));
+        eprintln!("error: {name} does not check; not serving it");
+        return None;
+    }
+    let (program, diags) = crate::ir::compile(&analysis.program.unit, &analysis.model);
+    let errors: Vec<_> = diags.into_iter().filter(|d| d.severity == Severity::Error).collect();
+    if !errors.is_empty() {
+        eprint!("{}", diag::render_all(&analysis.program.map, &errors, RenderOptions { color }));
+        eprintln!("error: {name} cannot run yet; not serving it");
+        return None;
+    }
+    Some(program)
+}
+
+/// The demo VCL with its backend declaration pointed at `origin`.
+fn demo_vcl(origin: SocketAddr) -> String {
+    let decl = format!(
+        "backend {DEMO_BACKEND} {{\n  .host = \"{}\";\n  .port = \"{}\";\n  .connect_timeout = 1s;\n  .first_byte_timeout = 15s;\n  .between_bytes_timeout = 10s;\n}}",
+        origin.ip(),
+        origin.port()
+    );
+    let start = DEMO_VCL.find(&format!("backend {DEMO_BACKEND} {{"));
+    let end = start.and_then(|s| DEMO_VCL[s..].find("\n}").map(|e| s + e + 2));
+    match (start, end) {
+        (Some(s), Some(e)) => format!("{}{}{}", &DEMO_VCL[..s], decl, &DEMO_VCL[e..]),
+        _ => DEMO_VCL.to_string(),
+    }
+}
+
+/// The demo origin: every URL answers 200 with the time, cacheable for a minute and
+/// tagged with the surrogate key `demo`.
+async fn start_demo_origin() -> std::io::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            tokio::spawn(async move {
+                let service = service_fn(|req: http::Request<hyper::body::Incoming>| async move {
+                    let now = httpdate::fmt_http_date(std::time::SystemTime::now());
+                    let body =
+                        format!("Hello from the lacquer demo origin.\nPath: {}\nGenerated: {now}\n", req.uri().path());
+                    let resp = http::Response::builder()
+                        .header("Content-Type", "text/plain; charset=utf-8")
+                        .header("Cache-Control", "max-age=60")
+                        .header("Surrogate-Key", "demo")
+                        .body(Full::new(Bytes::from(body)));
+                    resp.map_err(|e| std::io::Error::other(e.to_string()))
+                });
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    Ok(addr)
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("shutting down: no new connections, finishing in-flight requests");
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// `256MiB`, `2GiB`, `500MB`, `64k`, or plain bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().map_err(|_| format!("invalid size `{s}` (e.g. 256MiB)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        "t" | "tb" => 1_000_000_000_000,
+        "tib" => 1 << 40,
+        _ => return Err(format!("invalid size unit in `{s}` (use B, KiB, MiB, GiB, KB, MB, GB)")),
+    };
+    Ok((n * mult as f64) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("256MiB"), Ok(256 << 20));
+        assert_eq!(parse_size("1GB"), Ok(1_000_000_000));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn demo_backend_is_rewritten() {
+        let vcl = demo_vcl("127.0.0.1:4321".parse().unwrap());
+        assert!(vcl.contains(".port = \"4321\";"));
+        assert!(!vcl.contains(".port = \"8081\";"));
+    }
+}

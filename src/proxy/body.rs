@@ -1,0 +1,91 @@
+//! Response bodies: a buffered `Bytes` (hits, synthetic responses, stored misses) or a
+//! stream fed by a task reading the rest of an origin body that was too large to
+//! buffer. A stream that fails midway ends with an error, so the client sees a cut
+//! connection rather than a short body presented as complete (Fastly does the same when
+//! headers are already sent).
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use hyper::body::{Frame, Incoming, SizeHint};
+use tokio::sync::mpsc;
+
+use super::ProxyError;
+
+/// The body of a response the proxy writes.
+#[derive(Debug)]
+pub enum Body {
+    Full(Option<Bytes>),
+    Stream { rx: mpsc::Receiver<Result<Bytes, ProxyError>>, len: Option<u64> },
+}
+
+impl Body {
+    pub fn empty() -> Body {
+        Body::Full(None)
+    }
+
+    pub fn full(b: Bytes) -> Body {
+        if b.is_empty() {
+            Body::Full(None)
+        } else {
+            Body::Full(Some(b))
+        }
+    }
+
+    /// `prefix` followed by the rest of an origin body, each frame within
+    /// `between_bytes`; `len` is the declared Content-Length, if any.
+    pub fn stream(prefix: Bytes, mut rest: Incoming, between_bytes: Duration, len: Option<u64>) -> Body {
+        let (tx, rx) = mpsc::channel(8);
+        tokio::spawn(async move {
+            if !prefix.is_empty() && tx.send(Ok(prefix)).await.is_err() {
+                return;
+            }
+            loop {
+                let item = match tokio::time::timeout(between_bytes, rest.frame()).await {
+                    Err(_) => Err(ProxyError::Upstream(crate::backend::FetchError::BetweenBytesTimeout)),
+                    Ok(None) => return,
+                    Ok(Some(Err(e))) => Err(ProxyError::Upstream(crate::backend::FetchError::Read {
+                        addr: String::new(),
+                        detail: e.to_string(),
+                    })),
+                    Ok(Some(Ok(frame))) => match frame.into_data() {
+                        Ok(data) => Ok(data),
+                        Err(_) => continue,
+                    },
+                };
+                let failed = item.is_err();
+                if tx.send(item).await.is_err() || failed {
+                    return;
+                }
+            }
+        });
+        Body::Stream { rx, len }
+    }
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = ProxyError;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, ProxyError>>> {
+        match self.get_mut() {
+            Body::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            Body::Stream { rx, .. } => rx.poll_recv(cx).map(|item| item.map(|r| r.map(Frame::data))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Body::Full(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Body::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
+            Body::Stream { len: Some(n), .. } => SizeHint::with_exact(*n),
+            Body::Stream { len: None, .. } => SizeHint::default(),
+        }
+    }
+}

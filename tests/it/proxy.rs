@@ -1,0 +1,649 @@
+//! `lacquer serve`'s request flow end to end: an in-process origin, the proxy on
+//! `127.0.0.1:0`, a clock the test moves (no sleeping to pass time), and real HTTP
+//! between them. Each test asserts status, headers, body and how often the origin was hit.
+
+#[path = "support/origin.rs"]
+mod origin;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use lacquer::proxy::{ManualClock, RunningServer, Server, ServerConfig, ServiceConfig, ServiceHandle};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use origin::{Origin, Reply};
+
+const T0: i64 = 1_700_000_000 * 1_000_000_000;
+/// Every wait in these tests is bounded by this.
+const WAIT: Duration = Duration::from_secs(10);
+
+struct Edge {
+    server: Option<RunningServer>,
+    clock: Arc<ManualClock>,
+    handle: ServiceHandle,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+struct Resp {
+    status: u16,
+    headers: http::HeaderMap,
+    body: Bytes,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// The proxy serving `vcl` (a backend `F_origin` for `origin` is prepended).
+async fn edge(origin: &Origin, vcl: &str) -> Edge {
+    edge_with(&format!("{}{vcl}", origin.backend("F_origin")), ServiceConfig::default()).await
+}
+
+async fn edge_with(vcl: &str, config: ServiceConfig) -> Edge {
+    let program = crate::interp::compile(vcl);
+    let clock = Arc::new(ManualClock::new(T0));
+    let handle = ServiceHandle::with_clock(Arc::new(program), config, clock.clone()).expect("service");
+    let config = ServerConfig { listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() };
+    let server = Server::bind(config, handle.clone()).await.expect("bind").spawn();
+    let client = Client::builder(TokioExecutor::new()).build_http();
+    Edge { server: Some(server), clock, handle, client }
+}
+
+impl Edge {
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.server.as_ref().unwrap().addr())
+    }
+
+    async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut req = http::Request::builder().method(method).uri(self.url(path));
+        for (n, v) in headers {
+            req = req.header(*n, *v);
+        }
+        let req = req.body(Full::new(Bytes::new())).unwrap();
+        let resp =
+            tokio::time::timeout(WAIT, self.client.request(req)).await.expect("response in time").expect("response");
+        let (parts, body) = resp.into_parts();
+        let body = tokio::time::timeout(WAIT, body.collect()).await.expect("body in time").expect("body").to_bytes();
+        Resp { status: parts.status.as_u16(), headers: parts.headers, body }
+    }
+
+    async fn get(&self, path: &str) -> Resp {
+        self.request("GET", path, &[]).await
+    }
+
+    fn advance(&self, secs: i64) {
+        self.clock.advance_secs(secs);
+    }
+}
+
+/// Polls `cond` (real time, bounded) for work a background task does.
+async fn eventually(what: &str, cond: impl Fn() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Fastly's boilerplate fetch logic (pass on private / Set-Cookie) and the state in a
+/// response header.
+const BOILERPLATE: &str = r#"
+sub vcl_fetch {
+  if (beresp.http.Set-Cookie) { return(pass); }
+  if (beresp.http.Cache-Control ~ "(private|no-store)") { return(pass); }
+  return(deliver);
+}
+sub vcl_deliver {
+  set resp.http.X-State = fastly_info.state;
+  return(deliver);
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn miss_then_hit() {
+    let origin = Origin::fixed(Reply::ok("hello").header("Cache-Control", "max-age=60")).await;
+    let e = edge(&origin, BOILERPLATE).await;
+    let first = e.request("GET", "/", &[("Host", "WWW.Example.COM")]).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.text(), "hello");
+    assert_eq!(first.header("x-cache"), Some("MISS"));
+    assert_eq!(first.header("x-state"), Some("MISS"));
+    assert_eq!(first.header("x-cache-hits"), Some("0"));
+    assert_eq!(first.header("via"), Some("1.1 varnish"));
+    assert_eq!(first.header("x-served-by"), Some("cache-lcl1-LCL"));
+    let timer = first.header("x-timer").unwrap();
+    assert!(timer.starts_with("S1700000000.000000,VS0,VE"), "{timer}");
+    e.advance(5);
+    let second = e.request("GET", "/", &[("Host", "www.example.com")]).await;
+    assert_eq!(second.text(), "hello");
+    assert_eq!(second.header("x-cache"), Some("HIT"));
+    assert_eq!(second.header("x-cache-hits"), Some("1"));
+    assert_eq!(second.header("age"), Some("5"));
+    assert_eq!(origin.hits(), 1, "the second request is a hit");
+    // Fastly lower-cases Host before vcl_recv; the origin gets it and the client's address.
+    let seen = &origin.seen()[0];
+    assert_eq!(seen.header("host").as_deref(), Some("www.example.com"));
+    assert_eq!(seen.header("x-forwarded-for").as_deref(), Some("127.0.0.1"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ttl_from_headers_and_from_vcl() {
+    let origin =
+        Origin::start(|seen, n| Reply::ok(format!("{} #{n}", seen.uri)).header("Cache-Control", "max-age=10")).await;
+    let vcl = r#"sub vcl_fetch { if (req.url == "/long") { set beresp.ttl = 100s; } return(deliver); }"#;
+    let e = edge(&origin, vcl).await;
+    assert_eq!(e.get("/short").await.text(), "/short #1");
+    assert_eq!(e.get("/long").await.text(), "/long #2");
+    e.advance(9);
+    assert_eq!(e.get("/short").await.header("x-cache"), Some("HIT"));
+    e.advance(2);
+    // max-age=10 from the origin: expired after 11 s.
+    let short = e.get("/short").await;
+    assert_eq!((short.text().as_str(), short.header("x-cache")), ("/short #3", Some("MISS")));
+    // beresp.ttl set in VCL wins over the header.
+    let long = e.get("/long").await;
+    assert_eq!((long.text().as_str(), long.header("x-cache")), ("/long #2", Some("HIT")));
+    assert_eq!(origin.hits(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn age_from_origin_shortens_ttl() {
+    // Fastly: max-age=30 with Age: 10 leaves 20 s.
+    let origin = Origin::fixed(Reply::ok("x").header("Cache-Control", "max-age=30").header("Age", "10")).await;
+    let e = edge(&origin, "").await;
+    assert_eq!(e.get("/").await.header("age"), Some("10"));
+    e.advance(8);
+    let hit = e.get("/").await;
+    assert_eq!((hit.header("x-cache"), hit.header("age")), (Some("HIT"), Some("18")));
+    e.advance(13);
+    assert_eq!(e.get("/").await.header("x-cache"), Some("MISS"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn vary_keeps_variants_apart() {
+    let origin = Origin::start(|seen, _| {
+        Reply::ok(seen.header("accept-language").unwrap_or_default())
+            .header("Cache-Control", "max-age=60")
+            .header("Vary", "Accept-Language")
+    })
+    .await;
+    let e = edge(&origin, "").await;
+    assert_eq!(e.request("GET", "/", &[("Accept-Language", "en")]).await.text(), "en");
+    assert_eq!(e.request("GET", "/", &[("Accept-Language", "fr")]).await.text(), "fr");
+    let en = e.request("GET", "/", &[("Accept-Language", "en")]).await;
+    assert_eq!((en.text().as_str(), en.header("x-cache")), ("en", Some("HIT")));
+    let fr = e.request("GET", "/", &[("Accept-Language", "fr")]).await;
+    assert_eq!((fr.text().as_str(), fr.header("x-cache")), ("fr", Some("HIT")));
+    assert_eq!(origin.hits(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn conditional_requests_get_304_from_cache() {
+    let origin = Origin::fixed(
+        Reply::ok("body")
+            .header("Cache-Control", "max-age=60")
+            .header("ETag", "\"v1\"")
+            .header("Last-Modified", "Tue, 14 Nov 2023 22:00:00 GMT"),
+    )
+    .await;
+    let e = edge(&origin, "").await;
+    // Even the miss answers 304: the edge fetched the whole object without the validator.
+    let first = e.request("GET", "/", &[("If-None-Match", "\"v1\"")]).await;
+    assert_eq!(first.status, 304);
+    assert!(first.body.is_empty());
+    assert_eq!(origin.seen()[0].header("if-none-match"), None);
+    let hit = e.request("GET", "/", &[("If-None-Match", "W/\"v1\", \"v0\"")]).await;
+    assert_eq!((hit.status, hit.header("etag")), (304, Some("\"v1\"")));
+    assert_eq!(e.request("GET", "/", &[("If-None-Match", "\"v2\"")]).await.status, 200);
+    let ims = e.request("GET", "/", &[("If-Modified-Since", "Wed, 15 Nov 2023 00:00:00 GMT")]).await;
+    assert_eq!(ims.status, 304);
+    let older = e.request("GET", "/", &[("If-Modified-Since", "Mon, 13 Nov 2023 00:00:00 GMT")]).await;
+    assert_eq!((older.status, older.text().as_str()), (200, "body"));
+    assert_eq!(origin.hits(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn range_on_cached_object_gives_206() {
+    let origin = Origin::fixed(Reply::ok("0123456789").header("Cache-Control", "max-age=60")).await;
+    let e = edge(&origin, "").await;
+    let part = e.request("GET", "/", &[("Range", "bytes=2-5")]).await;
+    assert_eq!(part.status, 206);
+    assert_eq!(part.text(), "2345");
+    assert_eq!(part.header("content-range"), Some("bytes 2-5/10"));
+    // Fastly strips Range from the origin request and caches the whole object.
+    assert_eq!(origin.seen()[0].header("range"), None);
+    let suffix = e.request("GET", "/", &[("Range", "bytes=-3")]).await;
+    assert_eq!((suffix.status, suffix.text().as_str()), (206, "789"));
+    let bad = e.request("GET", "/", &[("Range", "bytes=20-")]).await;
+    assert_eq!((bad.status, bad.header("content-range")), (416, Some("bytes */10")));
+    assert_eq!(e.get("/").await.text(), "0123456789");
+    assert_eq!(origin.hits(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn head_is_answered_from_cache_without_body() {
+    let origin = Origin::fixed(Reply::ok("0123456789").header("Cache-Control", "max-age=60")).await;
+    let e = edge(&origin, "").await;
+    let head = e.request("HEAD", "/", &[]).await;
+    assert_eq!((head.status, head.header("content-length")), (200, Some("10")));
+    assert!(head.body.is_empty());
+    // A HEAD miss fetches the object with GET, so a later GET is a hit.
+    assert_eq!(origin.seen()[0].method, "GET");
+    let get = e.get("/").await;
+    assert_eq!((get.text().as_str(), get.header("x-cache")), ("0123456789", Some("HIT")));
+    assert_eq!(origin.hits(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+async fn concurrent_misses_collapse_into_one_fetch() {
+    let origin =
+        Origin::fixed(Reply::ok("collapsed").header("Cache-Control", "max-age=60").delay(Duration::from_millis(200)))
+            .await;
+    let e = Arc::new(edge(&origin, "").await);
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let e = e.clone();
+        tasks.push(tokio::spawn(async move { e.get("/popular").await }));
+    }
+    for t in tasks {
+        let r = t.await.unwrap();
+        assert_eq!((r.status, r.text().as_str()), (200, "collapsed"));
+    }
+    assert_eq!(origin.hits(), 1, "100 concurrent misses, one origin fetch");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+async fn uncacheable_answers_do_not_serialize() {
+    let delay = Duration::from_millis(200);
+    let origin = Origin::fixed(Reply::ok("mine").header("Cache-Control", "private").delay(delay)).await;
+    let e = Arc::new(edge(&origin, BOILERPLATE).await);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let e = e.clone();
+        tasks.push(tokio::spawn(async move { e.get("/account").await }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap().text(), "mine");
+    }
+    let took = started.elapsed();
+    assert_eq!(origin.hits(), 100, "every request reaches the origin");
+    // Serialized, 100 requests would take 20 s; the followers pass together once the
+    // first answer marks the key hit-for-pass.
+    assert!(took < delay * 15, "took {took:?}");
+    assert!(origin.max_concurrent() >= 10, "max concurrent {}", origin.max_concurrent());
+    // Later requests pass straight away (HITPASS → PASS).
+    let later = e.get("/account").await;
+    assert_eq!((later.header("x-state"), later.header("x-cache")), (Some("PASS"), Some("MISS")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stale_while_revalidate_serves_stale_and_refreshes_once() {
+    let origin = Origin::start(|_, n| {
+        let reply = Reply::ok(format!("v{n}")).header("Cache-Control", "max-age=10, stale-while-revalidate=60");
+        // The refresh is slow, so the stale requests below overlap it.
+        if n > 1 {
+            reply.delay(Duration::from_millis(300))
+        } else {
+            reply
+        }
+    })
+    .await;
+    let e = edge(&origin, BOILERPLATE).await;
+    assert_eq!(e.get("/").await.text(), "v1");
+    e.advance(15);
+    for _ in 0..5 {
+        let stale = e.get("/").await;
+        assert_eq!((stale.text().as_str(), stale.header("x-cache")), ("v1", Some("HIT")), "stale served at once");
+    }
+    eventually("the background refresh", || origin.hits() == 2).await;
+    eventually("the refreshed object", || e.handle.cache_usage().0 == 1).await;
+    let mut fresh = e.get("/").await;
+    // The refresh stores when its body is in; poll (bounded) rather than race it.
+    let deadline = Instant::now() + WAIT;
+    while fresh.text() != "v2" && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        fresh = e.get("/").await;
+    }
+    assert_eq!((fresh.text().as_str(), fresh.header("x-cache")), ("v2", Some("HIT")));
+    assert_eq!(origin.hits(), 2, "exactly one background fetch");
+}
+
+const SERVE_STALE_ON_ERROR: &str = r#"
+sub vcl_error {
+  if (obj.status == 503) { return(deliver_stale); }
+  return(deliver);
+}
+sub vcl_deliver {
+  set resp.http.X-State = fastly_info.state;
+  return(deliver);
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stale_if_error_when_origin_is_down() {
+    let origin = Origin::fixed(Reply::ok("kept").header("Cache-Control", "max-age=10, stale-if-error=3600")).await;
+    let e = edge(&origin, SERVE_STALE_ON_ERROR).await;
+    assert_eq!(e.get("/").await.text(), "kept");
+    origin.set_down(true);
+    e.advance(20);
+    let stale = e.get("/").await;
+    assert_eq!(stale.status, 200);
+    assert_eq!((stale.text().as_str(), stale.header("x-state")), ("kept", Some("HIT-STALE")));
+    // Past the stale-if-error window: Fastly's generated 503.
+    e.advance(3600);
+    let gone = e.get("/").await;
+    assert_eq!((gone.status, gone.header("x-state")), (503, Some("ERROR")));
+    assert!(gone.text().contains("backend read error"), "{}", gone.text());
+    // Nothing stale at all: 503 too.
+    let other = e.get("/never-cached").await;
+    assert_eq!(other.status, 503);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stale_if_error_on_origin_5xx_with_deliver_stale_in_fetch() {
+    let origin = Origin::start(|_, n| {
+        if n == 1 {
+            Reply::ok("good").header("Cache-Control", "max-age=10, stale-if-error=3600")
+        } else {
+            Reply::ok("broken").status(500)
+        }
+    })
+    .await;
+    let vcl = r#"sub vcl_fetch { if (beresp.status >= 500) { return(deliver_stale); } return(deliver); }"#;
+    let e = edge(&origin, vcl).await;
+    assert_eq!(e.get("/").await.text(), "good");
+    e.advance(20);
+    let r = e.get("/").await;
+    assert_eq!((r.status, r.text().as_str()), (200, "good"));
+    // Without a stale copy the origin's 500 is delivered.
+    let none = e.get("/fresh-url").await;
+    assert_eq!((none.status, none.text().as_str()), (500, "broken"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn unreachable_origin_gives_fastly_503() {
+    // Bind and drop: nothing listens on this port.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let vcl = format!("backend F_gone {{ .host = \"127.0.0.1\"; .port = \"{port}\"; }}\n{BOILERPLATE}");
+    let e = edge_with(&vcl, ServiceConfig::default()).await;
+    let r = e.get("/").await;
+    assert_eq!((r.status, r.header("x-state")), (503, Some("ERROR")));
+    assert!(r.text().contains("Error 503 backend read error"), "{}", r.text());
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hard_and_soft_purge() {
+    let origin = Origin::start(|_, n| {
+        Reply::ok(format!("v{n}")).header("Cache-Control", "max-age=60, stale-while-revalidate=30")
+    })
+    .await;
+    let vcl =
+        r#"sub vcl_recv { if (req.method == "FASTLYPURGE") { set req.http.X-Saw-Purge = "1"; } return(lookup); }"#;
+    let e = edge(&origin, vcl).await;
+    assert_eq!(e.get("/page").await.text(), "v1");
+    let purge = e.request("PURGE", "/page", &[]).await;
+    assert_eq!(purge.status, 200);
+    assert_eq!(purge.header("content-type"), Some("application/json"));
+    assert!(purge.text().starts_with("{\"status\": \"ok\", \"id\": \""), "{}", purge.text());
+    let after = e.get("/page").await;
+    assert_eq!((after.text().as_str(), after.header("x-cache")), ("v2", Some("MISS")));
+    // Soft purge: marked stale, so it is still served within stale-while-revalidate while
+    // one background fetch refreshes it.
+    let soft = e.request("PURGE", "/page", &[("Fastly-Soft-Purge", "1")]).await;
+    assert_eq!(soft.status, 200);
+    let stale = e.get("/page").await;
+    assert_eq!((stale.text().as_str(), stale.header("x-cache")), ("v2", Some("HIT")));
+    eventually("the refresh after a soft purge", || origin.hits() == 3).await;
+    // Purging by surrogate key through the handle (the API's hook).
+    let origin2 =
+        Origin::fixed(Reply::ok("tagged").header("Cache-Control", "max-age=60").header("Surrogate-Key", "a b")).await;
+    let e2 = edge(&origin2, "").await;
+    let tagged = e2.get("/t").await;
+    assert_eq!(tagged.header("surrogate-key"), None, "stripped without Fastly-Debug");
+    let debug = e2.request("GET", "/t", &[("Fastly-Debug", "1")]).await;
+    assert_eq!(debug.header("surrogate-key"), Some("a b"));
+    assert_eq!(e2.handle.purge_surrogate_key(b"b", false), 1);
+    assert_eq!(e2.get("/t").await.header("x-cache"), Some("MISS"));
+    assert!(e2.handle.purge_all() >= 1);
+    assert_eq!(e2.get("/t").await.header("x-cache"), Some("MISS"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn restart_reenters_recv_and_is_capped_at_three() {
+    let origin = Origin::start(|seen, _| {
+        if seen.header("x-retry").is_some() {
+            Reply::ok("second try")
+        } else {
+            Reply::ok("broken").status(500)
+        }
+    })
+    .await;
+    let vcl = r#"
+sub vcl_recv { if (req.restarts > 0) { set req.http.X-Retry = req.restarts; } return(pass); }
+sub vcl_fetch { if (beresp.status == 500 && req.restarts < 1) { restart; } return(deliver); }
+sub vcl_deliver { set resp.http.X-Restarts = req.restarts; return(deliver); }
+"#;
+    let e = edge(&origin, vcl).await;
+    let r = e.get("/").await;
+    assert_eq!((r.status, r.text().as_str(), r.header("x-restarts")), (200, "second try", Some("1")));
+    assert_eq!(origin.hits(), 2);
+    // Fastly: at most 3 restarts; the 4th gives a 503.
+    let looping = crate::interp::compile("sub vcl_recv { restart; }");
+    e.handle.activate(Arc::new(looping)).unwrap();
+    let r = e.get("/").await;
+    assert_eq!(r.status, 503);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn error_and_synthetic_response_from_vcl_error() {
+    let origin = Origin::fixed(Reply::ok("never")).await;
+    let vcl = r#"
+sub vcl_recv {
+  if (req.url == "/teapot") { error 618 "Teapot"; }
+  if (req.url == "/moved") { error 801 "Moved"; }
+  return(lookup);
+}
+sub vcl_error {
+  if (obj.status == 618) {
+    set obj.status = 418;
+    set obj.response = "I'm a teapot";
+    set obj.http.Content-Type = "text/plain";
+    synthetic "short and stout";
+    return(deliver);
+  }
+  if (obj.status == 801) {
+    set obj.status = 301;
+    set obj.http.Location = "https://" req.http.host req.url;
+    synthetic "";
+    return(deliver);
+  }
+}
+sub vcl_deliver { set resp.http.X-State = fastly_info.state; return(deliver); }
+"#;
+    let e = edge(&origin, vcl).await;
+    let tea = e.get("/teapot").await;
+    assert_eq!((tea.status, tea.text().as_str()), (418, "short and stout"));
+    assert_eq!(tea.header("content-type"), Some("text/plain"));
+    assert_eq!(tea.header("x-state"), Some("ERROR"));
+    let moved = e.request("GET", "/moved", &[("Host", "shop.example")]).await;
+    assert_eq!((moved.status, moved.header("location")), (301, Some("https://shop.example/moved")));
+    assert_eq!(moved.header("x-state"), Some("HIT-SYNTH"));
+    assert_eq!(moved.header("x-cache"), Some("HIT"));
+    assert_eq!(origin.hits(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn runtime_fault_gives_503_not_a_dropped_connection() {
+    // 22,650 inlined calls of 50 statements each: over the interpreter's step budget.
+    let mut vcl = String::from("sub leaf {\n");
+    for _ in 0..50 {
+        vcl.push_str("  set req.http.X-Work = \"1\";\n");
+    }
+    vcl.push_str("}\nsub middle {\n");
+    for _ in 0..150 {
+        vcl.push_str("  call leaf;\n");
+    }
+    vcl.push_str("}\nsub vcl_recv {\n");
+    for _ in 0..150 {
+        vcl.push_str("  call middle;\n");
+    }
+    vcl.push_str("  return(pass);\n}\n");
+    let origin = Origin::fixed(Reply::ok("never")).await;
+    let e = edge(&origin, &vcl).await;
+    let r = e.get("/").await;
+    assert_eq!(r.status, 503);
+    assert!(r.text().contains("Guru Mediation"));
+    assert_eq!(origin.hits(), 0);
+    // The connection and the server are fine afterwards.
+    e.handle
+        .activate(Arc::new(crate::interp::compile(&format!(
+            "{}sub vcl_recv {{ return(pass); }}",
+            origin.backend("F_origin")
+        ))))
+        .unwrap();
+    assert_eq!(e.get("/").await.text(), "never");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn activation_swaps_the_program() {
+    let origin = Origin::fixed(Reply::ok("x").header("Cache-Control", "max-age=60")).await;
+    let v1 = format!("{}sub vcl_deliver {{ set resp.http.X-Version = \"1\"; }}", origin.backend("F_origin"));
+    let e = edge_with(&v1, ServiceConfig::default()).await;
+    assert_eq!(e.get("/").await.header("x-version"), Some("1"));
+    let v2 = format!("{}sub vcl_deliver {{ set resp.http.X-Version = \"2\"; }}", origin.backend("F_origin"));
+    e.handle.activate(Arc::new(crate::interp::compile(&v2))).unwrap();
+    let r = e.get("/").await;
+    // Same cache, new program.
+    assert_eq!((r.header("x-version"), r.header("x-cache")), (Some("2"), Some("HIT")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn tls_backends_and_directors_fail_loudly() {
+    let tls = "backend F_tls { .host = \"example.com\"; .port = \"443\"; .ssl = true; }";
+    let program = crate::interp::compile(tls);
+    let err = ServiceHandle::new(Arc::new(program), ServiceConfig::default()).unwrap_err();
+    assert!(err.to_string().contains("TLS to origin (.ssl = true) is not supported yet"), "{err}");
+
+    let origin = Origin::fixed(Reply::ok("x")).await;
+    let vcl = format!(
+        "{}director D random {{ {{ .backend = F_origin; .weight = 1; }} }}\nsub vcl_recv {{ set req.backend = D; return(pass); }}",
+        origin.backend("F_origin")
+    );
+    let e = edge_with(&vcl, ServiceConfig::default()).await;
+    let r = e.get("/").await;
+    assert_eq!(r.status, 503);
+    assert!(r.text().contains("not supported yet: directors in serve"), "{}", r.text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn objects_over_the_size_limit_are_passed_not_cached() {
+    let big = Bytes::from(vec![b'x'; 4096]);
+    let origin = Origin::fixed(Reply::ok(big.clone()).header("Cache-Control", "max-age=60")).await;
+    let config = ServiceConfig { max_object_size: 1024, ..Default::default() };
+    let e = edge_with(&format!("{}{BOILERPLATE}", origin.backend("F_origin")), config).await;
+    let first = e.get("/big").await;
+    assert_eq!((first.status, first.body.len()), (200, 4096));
+    let second = e.get("/big").await;
+    assert_eq!(second.body, big);
+    assert_eq!(second.header("x-cache"), Some("MISS"));
+    assert_eq!(origin.hits(), 2);
+}
+
+/// Sends raw bytes and returns what the proxy answered (until it closes or 2 s pass).
+async fn raw(addr: std::net::SocketAddr, request: &[u8]) -> String {
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(request).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(2), s.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn request_smuggling_and_oversized_heads_are_refused() {
+    let origin = Origin::fixed(Reply::ok("ok")).await;
+    let e = edge(&origin, "sub vcl_recv { return(pass); }").await;
+    let addr = e.server.as_ref().unwrap().addr();
+    // Transfer-Encoding with Content-Length: refused by lacquer's guard.
+    let te_cl = raw(addr, b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n").await;
+    assert!(te_cl.starts_with("HTTP/1.1 400"), "{te_cl}");
+    assert!(!te_cl.contains("HTTP/1.1 200"), "nothing after the refused request is served: {te_cl}");
+    // Conflicting Content-Length values: hyper refuses them.
+    let cl_cl = raw(addr, b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab").await;
+    assert!(cl_cl.starts_with("HTTP/1.1 400"), "{cl_cl}");
+    // A Transfer-Encoding that is not chunked: hyper refuses it.
+    let te_gzip = raw(addr, b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n").await;
+    assert!(te_gzip.starts_with("HTTP/1.1 400"), "{te_gzip}");
+    // Header section over the limit: 431.
+    let huge = format!("GET / HTTP/1.1\r\nHost: a\r\nX-Big: {}\r\n\r\n", "a".repeat(80 * 1024));
+    let big = raw(addr, huge.as_bytes()).await;
+    assert!(big.starts_with("HTTP/1.1 431"), "{}", &big[..big.len().min(200)]);
+    // Too many header fields: 431.
+    let mut many = String::from("GET / HTTP/1.1\r\nHost: a\r\n");
+    for i in 0..300 {
+        many.push_str(&format!("X-H{i}: v\r\n"));
+    }
+    many.push_str("\r\n");
+    let many = raw(addr, many.as_bytes()).await;
+    assert!(many.starts_with("HTTP/1.1 431"), "{}", &many[..many.len().min(200)]);
+    // Keep-alive with a chunked body then a plain request: both served.
+    let two = raw(addr, b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n\r\n\r\n\r\n0\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").await;
+    assert_eq!(two.matches("HTTP/1.1 200").count(), 2, "{two}");
+    assert_eq!(origin.seen()[0].body.as_ref(), b"\r\n\r\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn http2_cleartext_is_served() {
+    let origin = Origin::fixed(Reply::ok("h2").header("Cache-Control", "max-age=60")).await;
+    let e = edge(&origin, "").await;
+    let client: Client<HttpConnector, Full<Bytes>> =
+        Client::builder(TokioExecutor::new()).http2_only(true).build_http();
+    let req = http::Request::get(e.url("/")).body(Full::new(Bytes::new())).unwrap();
+    let resp = tokio::time::timeout(WAIT, client.request(req)).await.unwrap().unwrap();
+    assert_eq!(resp.version(), http::Version::HTTP_2);
+    assert_eq!(resp.headers().get("x-cache").unwrap(), "MISS");
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(body.as_ref(), b"h2");
+    // HTTP/2's :authority is the host: the same key as HTTP/1's Host.
+    assert_eq!(e.request("GET", "/", &[]).await.header("x-cache"), Some("HIT"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn shutdown_lets_in_flight_requests_finish() {
+    let origin = Origin::fixed(Reply::ok("slow").delay(Duration::from_millis(300))).await;
+    let mut e = edge(&origin, "sub vcl_recv { return(pass); }").await;
+    let url = e.url("/");
+    let client = e.client.clone();
+    let in_flight = tokio::spawn(async move {
+        let req = http::Request::get(url).body(Full::new(Bytes::new())).unwrap();
+        let resp = client.request(req).await.unwrap();
+        resp.into_body().collect().await.unwrap().to_bytes()
+    });
+    eventually("the request to reach the origin", || origin.hits() == 1).await;
+    let server = e.server.take().unwrap();
+    let addr = server.addr();
+    tokio::time::timeout(WAIT, server.shutdown()).await.expect("drained in time");
+    assert_eq!(in_flight.await.unwrap().as_ref(), b"slow");
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no longer accepting");
+}
+
+#[test]
+fn demo_vcl_compiles() {
+    let src = std::fs::read_to_string(crate::support::examples_dir().join("demo/demo.vcl")).unwrap();
+    crate::interp::compile(&src);
+}
