@@ -114,6 +114,15 @@ fn builtin(st: &ReqState, program: &Program, b: BVar) -> Value {
         ReqServiceId => s(&st.service_id),
         ReqVclGeneration => Value::Integer(st.vcl_generation),
         ReqBackendHealthy => Value::Bool(st.backend.is_none_or(|b| !st.sick_backends.contains(&b))),
+        BereqUrlPath => Value::String(url_path(&st.bereq.url)),
+        BereqUrlQs => Value::String(url_qs(&st.bereq.url)),
+        BereqUrlExt => Value::String(url_ext(&st.bereq.url)),
+        BereqUrlBasename => Value::String(url_basename(&st.bereq.url)),
+        BereqUrlDirname => Value::String(url_dirname(&st.bereq.url)),
+        // The protocol the client actually spoke (the proxy sets req.proto); lacquer does
+        // not speak HTTP/3.
+        IsH2 => Value::Bool(st.req.proto.starts_with(b"HTTP/2")),
+        IsH3 => Value::Bool(false),
         // `lacquer test` only: falco's `testing.*` variables.
         TestingState | TestingSyntheticBody | TestingOriginHostHeader | TestingReturnValue => {
             crate::testing::read_var(st, program, b)

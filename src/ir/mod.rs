@@ -25,6 +25,18 @@ use crate::interp::value::{Obj, Value};
 use crate::syntax::ast::{AssignOp, CompareOp};
 use crate::syntax::Span;
 
+/// Whether the runtime can run a catalog variable (by its catalog name, templates
+/// included): `lacquer lint` accepts every catalog name, compiling reports the rest as
+/// "not supported yet".
+pub fn runtime_supports_variable(catalog_name: &str) -> bool {
+    vars::by_name(catalog_name).is_some()
+        || vars::constant(catalog_name).is_some()
+        || catalog_name.contains(".http.{NAME}")
+        || matches!(catalog_name, "re.group.{N}" | "backend.{NAME}.healthy" | "director.{NAME}.healthy")
+        || catalog_name.starts_with("ratecounter.{NAME}.")
+        || catalog_name.starts_with("testing.")
+}
+
 /// A compiled service version.
 #[derive(Debug, Default)]
 pub struct Program {

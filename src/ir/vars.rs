@@ -76,6 +76,13 @@ pub enum BVar {
     ReqServiceId,
     ReqVclGeneration,
     ReqBackendHealthy,
+    BereqUrlPath,
+    BereqUrlQs,
+    BereqUrlExt,
+    BereqUrlBasename,
+    BereqUrlDirname,
+    IsH2,
+    IsH3,
     // `lacquer test` only (see [`testing`]): falco's `testing.*` variables.
     TestingState,
     TestingSyntheticBody,
@@ -158,6 +165,13 @@ const NAMES: &[(&str, BVar)] = &[
     ("req.service_id", BVar::ReqServiceId),
     ("req.vcl.generation", BVar::ReqVclGeneration),
     ("req.backend.healthy", BVar::ReqBackendHealthy),
+    ("bereq.url.path", BVar::BereqUrlPath),
+    ("bereq.url.qs", BVar::BereqUrlQs),
+    ("bereq.url.ext", BVar::BereqUrlExt),
+    ("bereq.url.basename", BVar::BereqUrlBasename),
+    ("bereq.url.dirname", BVar::BereqUrlDirname),
+    ("fastly_info.is_h2", BVar::IsH2),
+    ("fastly_info.is_h3", BVar::IsH3),
 ];
 
 /// `lacquer test`: the handles of the test framework's `testing.*` variables (resolved
