@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 
@@ -807,13 +807,9 @@ fn object(st: &ReqState, body: Bytes, now: i64) -> Option<CachedObject> {
     if st.cache.ttl <= 0 && st.cache.stale_while_revalidate <= 0 && st.cache.stale_if_error <= 0 {
         return None;
     }
-    let headers: Vec<(Bytes, Bytes)> = st
-        .beresp
-        .headers
-        .iter()
-        .filter(|(n, _)| !n.eq_ignore_ascii_case(b"content-length"))
-        .map(|(n, v)| (n.clone(), v.clone()))
-        .collect();
+    let fields: Vec<(&Bytes, &Bytes)> =
+        st.beresp.headers.iter().filter(|(n, _)| !n.eq_ignore_ascii_case(b"content-length")).collect();
+    let headers = pack_headers(&fields);
     let names = freshness::vary_names(&headers)?;
     let vary = freshness::vary_values(&names, &|name: &[u8]| st.req.headers.get(name).cloned());
     let mut obj = CachedObject::new(status, headers, body, now);
@@ -868,4 +864,24 @@ fn kind_name(kind: SubKind) -> &'static str {
         SubKind::Log => "vcl_log",
         _ => "vcl_pipe",
     }
+}
+
+/// A stored object's headers in one allocation: every name and value is a slice of a
+/// single buffer, instead of two small allocations per header (on a 1 KiB object that is
+/// about a third of its memory).
+fn pack_headers(fields: &[(&Bytes, &Bytes)]) -> Vec<(Bytes, Bytes)> {
+    let size: usize = fields.iter().map(|(n, v)| n.len() + v.len()).sum();
+    let mut blob = BytesMut::with_capacity(size);
+    let mut spans = Vec::with_capacity(fields.len());
+    for (n, v) in fields {
+        let start = blob.len();
+        blob.extend_from_slice(n);
+        blob.extend_from_slice(v);
+        spans.push((start, n.len(), v.len()));
+    }
+    let blob = blob.freeze();
+    spans
+        .into_iter()
+        .map(|(start, n, v)| (blob.slice(start..start + n), blob.slice(start + n..start + n + v)))
+        .collect()
 }
