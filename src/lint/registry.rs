@@ -1491,6 +1491,26 @@ sub vcl_recv {
 ```"#,
     ),
     checker(
+        "runtime/not-supported",
+        "VCL that lacquer checks but cannot run yet",
+        r#"### What it does
+Reported when VCL is compiled to run (`lacquer test`, `lacquer serve`) and it uses a
+variable or function the lacquer runtime does not implement yet, such as `client.geo.*`
+or `h2.push`.
+
+### Why is this bad
+lacquer never makes up a value: rather than run your VCL with a wrong answer, it refuses
+to run it. `lacquer lint` accepts the same VCL, because Fastly does.
+
+### Example
+```vcl
+sub vcl_recv {
+  set req.http.X-Country = client.geo.country_code;  # not supported yet
+}
+```
+`cargo run --example runtime_coverage` lists what the runtime implements."#,
+    ),
+    checker(
         "test/outside-test-file",
         "test syntax (`describe`, hooks) in a VCL program",
         r#"### What it does
