@@ -182,7 +182,12 @@ impl Machine<'_> {
             StmtKind::Esi => self.state.esi = true,
             StmtKind::Synthetic { base64, value } => {
                 let body = self.eval(value)?.to_bytes();
-                let body = if *base64 { decode_base64(&body) } else { cut_at_nul(body) };
+                // `synthetic.base64` decodes as `digest.base64_decode` does, keeping binary data.
+                let body = if *base64 {
+                    Bytes::from(super::builtins::digest::decode_standard_base64(&body))
+                } else {
+                    cut_at_nul(body)
+                };
                 self.state.synthetic = Some(body);
             }
             StmtKind::Log(e) => {
@@ -597,16 +602,6 @@ fn cut_at_nul(b: Bytes) -> Bytes {
         Some(i) => b.slice(..i),
         None => b,
     }
-}
-
-fn decode_base64(b: &[u8]) -> Bytes {
-    use base64::Engine;
-    let text: Vec<u8> = b.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(&text)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(&text))
-        .map(Bytes::from)
-        .unwrap_or_default()
 }
 
 /// The reason phrase `error N;` uses when none is given.

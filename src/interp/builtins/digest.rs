@@ -159,6 +159,11 @@ pub(crate) fn base64_decode_lenient(input: &[u8], alphabet: &[u8; 64], pad_termi
     out
 }
 
+/// Fastly's lenient decoding of standard Base64, binary-safe (for `synthetic.base64`).
+pub(crate) fn decode_standard_base64(input: &[u8]) -> Vec<u8> {
+    base64_decode_lenient(input, STD, true)
+}
+
 /// Strict standard Base64 decoding for `bin.base64_to_hex`: any character outside the
 /// alphabet (other than the `=` that ends the data) is an error.
 fn base64_decode_strict(input: &[u8]) -> Option<Vec<u8>> {
