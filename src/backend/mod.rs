@@ -197,7 +197,7 @@ pub async fn read_body(mut body: Incoming, limit: usize, between_bytes: Duration
     loop {
         let frame = match tokio::time::timeout(between_bytes, body.frame()).await {
             Err(_) => return Err(FetchError::BetweenBytesTimeout),
-            Ok(None) => return Ok(BodyRead::Complete(buf.freeze())),
+            Ok(None) => return Ok(BodyRead::Complete(exact(buf))),
             Ok(Some(Err(e))) => return Err(FetchError::Read { addr: String::new(), detail: error_chain(&e) }),
             Ok(Some(Ok(frame))) => frame,
         };
@@ -207,6 +207,17 @@ pub async fn read_body(mut body: Incoming, limit: usize, between_bytes: Duration
                 return Ok(BodyRead::Partial(buf.freeze(), body));
             }
         }
+    }
+}
+
+/// The body as `Bytes` without the slack a growing buffer leaves: a body read in several
+/// frames can sit in a buffer up to twice its size, and a cached object keeps it for its
+/// whole life.
+fn exact(buf: BytesMut) -> Bytes {
+    if buf.capacity() - buf.len() > buf.len() / 8 {
+        Bytes::copy_from_slice(&buf)
+    } else {
+        buf.freeze()
     }
 }
 

@@ -13,6 +13,7 @@
 //! `lock` (collapsing), `freshness` (header parsing).
 
 pub mod freshness;
+mod headers;
 mod lock;
 mod store;
 mod surrogate;
@@ -27,6 +28,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 pub use freshness::Freshness;
+pub use headers::StoredHeaders;
 pub use lock::{CacheLock, LockGuard, LockWaiter};
 use store::Store;
 
@@ -37,15 +39,18 @@ pub type Nanos = i64;
 pub const DEFAULT_MAX_OBJECT_SIZE: u64 = 20 * 1024 * 1024;
 
 /// Bytes charged per stored object beyond its body, header bytes and the per-item charges
-/// below: the `Arc<CachedObject>` allocation (16 bytes of counts + the 160-byte struct), its
-/// slot in the shard's hash map (`CacheKey` + `Entry`, 64 bytes, times hashbrown's load factor
-/// and power-of-two growth) and its CLOCK ring slot (32 bytes, the ring grown by doubling).
-/// Measured by `tests::per_object_overhead_is_covered` (sizes and container capacities, 1,000
-/// to 20,000 objects): 314–335 bytes per object.
-pub const OBJECT_OVERHEAD: u64 = 384;
+/// below: the `Arc<CachedObject>` allocation (16 bytes of counts + the struct), its slot in the
+/// shard's hash map (`CacheKey` + `Entry`, 64 bytes, times hashbrown's load factor and
+/// power-of-two growth), its CLOCK ring slot (32 bytes, the ring grown by doubling), and the
+/// header block's own allocations (its buffer, the buffer's shared handle and the offsets:
+/// about 64 bytes with allocator headers). Measured by `tests::per_object_overhead_is_covered`
+/// (sizes and container capacities, 1,000 to 20,000 objects, no headers): 338–359 bytes per
+/// object before the header block.
+pub const OBJECT_OVERHEAD: u64 = 448;
 
-/// Bytes charged per stored header beyond its name and value: the `(Bytes, Bytes)` slot.
-pub const HEADER_OVERHEAD: u64 = size_of::<(Bytes, Bytes)>() as u64;
+/// Bytes charged per stored header beyond its name and value: its three offsets into the
+/// object's header buffer (see [`StoredHeaders`]).
+pub const HEADER_OVERHEAD: u64 = 12;
 
 /// Bytes charged per surrogate key beyond its text: the object's `Bytes` slot (32) and the
 /// index entry. Measured: about 165 bytes for a key that tags one object, about 60 for a key
@@ -75,8 +80,8 @@ impl CacheKey {
 #[derive(Debug)]
 pub struct CachedObject {
     pub status: u16,
-    /// Response headers as stored (names as received).
-    pub headers: Vec<(Bytes, Bytes)>,
+    /// Response headers as stored (names as received), in one buffer.
+    pub headers: StoredHeaders,
     pub body: Bytes,
     pub stored_at: Nanos,
     /// `Age` the origin reported (added to our own age).
@@ -97,10 +102,10 @@ pub struct CachedObject {
 impl CachedObject {
     /// An object with no freshness (ttl 0), no surrogate keys and no `Vary`; set the public
     /// fields, or use `with_freshness`, before inserting.
-    pub fn new(status: u16, headers: Vec<(Bytes, Bytes)>, body: Bytes, stored_at: Nanos) -> CachedObject {
+    pub fn new(status: u16, headers: impl Into<StoredHeaders>, body: Bytes, stored_at: Nanos) -> CachedObject {
         CachedObject {
             status,
-            headers,
+            headers: headers.into(),
             body,
             stored_at,
             initial_age: 0,
@@ -168,7 +173,7 @@ impl CachedObject {
     /// Byte buffers the `Bytes` values share with something else are not seen; store owned
     /// copies, not slices of a larger read buffer.
     pub fn weight(&self) -> u64 {
-        let headers: u64 = self.headers.iter().map(|(n, v)| len(n) + len(v) + HEADER_OVERHEAD).sum();
+        let headers = self.headers.text_len() as u64 + self.headers.len() as u64 * HEADER_OVERHEAD;
         let keys: u64 = self.surrogate_keys.iter().map(|k| len(k) + SURROGATE_KEY_OVERHEAD).sum();
         let vary: u64 = self.vary.iter().map(|(n, v)| len(n) + v.as_ref().map_or(0, len) + VARY_OVERHEAD).sum();
         len(&self.body) + headers + keys + vary + OBJECT_OVERHEAD
@@ -265,14 +270,48 @@ impl Cache {
     /// `max_object_size` (Fastly's limit is on the object, §10.1) or the object's weight is
     /// larger than the whole cache.
     pub fn insert(&self, key: CacheKey, object: CachedObject) -> bool {
+        self.store(key, object).is_ok()
+    }
+
+    /// `insert`, returning the stored object (to deliver it without a second lookup), or
+    /// the object, not stored, when it was refused.
+    pub fn store(&self, key: CacheKey, object: CachedObject) -> Result<Arc<CachedObject>, Arc<CachedObject>> {
         let mut object = object;
         object.canonicalize_vary();
         let weight = object.weight();
+        let object = Arc::new(object);
         if len(&object.body) > self.max_object_size || weight > self.store.capacity() {
-            return false;
+            return Err(object);
         }
-        self.store.insert(key, Arc::new(object), weight);
-        true
+        self.store.insert(key, object.clone(), weight);
+        Ok(object)
+    }
+
+    /// The object a `304 Not Modified` answer to a revalidation makes of a stale one (Fastly,
+    /// semantics §1.5: the stored TTL is updated and Age reset to the 304's `Age`, or 0): the
+    /// same status, body and variant; the stored headers updated by the 304's (each field
+    /// the 304 carries replaces the stored one, RFC 9111 §4.3.4); freshness parsed again
+    /// from the merged headers. When those headers say nothing about freshness, the old
+    /// object's lifetime is kept, so a TTL that VCL set when the object was first fetched
+    /// survives (a 304 does not run `vcl_fetch`).
+    pub fn refreshed(old: &CachedObject, not_modified: &[(Bytes, Bytes)], now: Nanos) -> CachedObject {
+        let updated = |name: &[u8]| not_modified.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+        let mut merged: Vec<(Bytes, Bytes)> = old.headers.iter_shared().filter(|(n, _)| !updated(n)).collect();
+        merged.extend(not_modified.iter().filter(|(n, _)| !n.eq_ignore_ascii_case(b"content-length")).cloned());
+        let parsed = freshness::from_response(old.status, &merged, now);
+        let mut object = CachedObject::new(old.status, StoredHeaders::from(merged), old.body.clone(), now);
+        object.surrogate_keys = freshness::surrogate_keys(&object.headers.iter_shared().collect::<Vec<_>>());
+        object.vary = old.vary.clone();
+        if parsed.source == freshness::TtlSource::Default {
+            object.ttl = old.ttl;
+            object.stale_while_revalidate = old.stale_while_revalidate;
+            object.stale_if_error = old.stale_if_error;
+        } else {
+            object = object.with_freshness(&parsed);
+        }
+        // Age restarts from the 304's own `Age` (0 when it has none).
+        object.initial_age = parsed.initial_age;
+        object
     }
 
     /// Purges every variant of a key; returns how many. Hard: removed at once (and the key's

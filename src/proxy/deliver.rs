@@ -36,8 +36,8 @@ pub(crate) fn prepare_resp(st: &mut ReqState, payload: &Payload, now: i64) {
     let (mut resp, age) = match payload {
         Payload::Cached(obj) => {
             let mut headers = Headers::new();
-            for (n, v) in &obj.headers {
-                headers.add(n, v.clone());
+            for (n, v) in obj.headers.iter_shared() {
+                headers.add(&n, v);
             }
             let status = i64::from(obj.status);
             let msg = Message {
@@ -78,13 +78,38 @@ pub(crate) fn prepare_resp(st: &mut ReqState, payload: &Payload, now: i64) {
         format!("S{}.{:06},VS0,VE{}", st.time_start.div_euclid(S), st.time_start.rem_euclid(S) / US, elapsed / MS);
     h.set(b"X-Timer", Bytes::from(timer));
     h.remove(b"X-Varnish");
-    // Fastly strips these unless the request asks for debug output (or comes from
-    // another Fastly node).
-    if !st.req.headers.contains(b"fastly-debug") && !st.req.headers.contains(b"fastly-ff") {
+    // Debug output (the DELIVER macro, §7) only when the request asks for it or comes from
+    // another Fastly node; otherwise the debug and surrogate headers are stripped.
+    if st.req.headers.contains(b"fastly-debug") || st.req.headers.contains(b"fastly-ff") {
+        let identity = String::from_utf8_lossy(&st.server_identity).into_owned();
+        prepend(h, b"Fastly-Debug-Path", format!("(D {identity} {}) ", now.div_euclid(S)));
+        let tmp = |name: &[u8]| st.req.headers.get(name).filter(|v| !v.is_empty());
+        let ttl_grace = match (tmp(b"fastly-tmp-obj-ttl"), tmp(b"fastly-tmp-obj-grace")) {
+            (Some(ttl), Some(grace)) => {
+                format!(" {} {} ", String::from_utf8_lossy(ttl), String::from_utf8_lossy(grace))
+            }
+            _ => " - - ".to_string(),
+        };
+        let age = h.get(b"age").map_or_else(|| "-".to_string(), |a| String::from_utf8_lossy(a).into_owned());
+        let hit_or_miss = if st.cache.hits > 0 { "(H " } else { "(M " };
+        prepend(h, b"Fastly-Debug-TTL", format!("{hit_or_miss}{identity}{ttl_grace}{age}) "));
+    } else {
+        h.remove(b"Fastly-Debug-Path");
+        h.remove(b"Fastly-Debug-TTL");
         h.remove(b"Surrogate-Key");
         h.remove(b"Surrogate-Control");
     }
     st.resp = resp;
+}
+
+/// Puts `entry` before a header's current value (Fastly's debug headers list the newest
+/// node first).
+pub(crate) fn prepend(h: &mut Headers, name: &[u8], entry: String) {
+    let mut value = entry.into_bytes();
+    if let Some(old) = h.get(name) {
+        value.extend_from_slice(old);
+    }
+    h.set(name, Bytes::from(value));
 }
 
 fn append(h: &mut Headers, name: &[u8], value: &[u8]) {

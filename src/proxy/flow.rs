@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 
@@ -23,9 +23,10 @@ use super::body::Body;
 use super::deliver::{self, Payload};
 use super::service::{Service, ServiceHandle};
 use crate::backend::{read_body, BodyRead, FetchError, SelectError};
-use crate::cache::{freshness, CacheKey, CacheLock, CachedObject, LockGuard, Lookup};
+use crate::cache::{freshness, Cache, CacheKey, CacheLock, CachedObject, LockGuard, Lookup, StoredHeaders};
 use crate::catalog::SubKind;
 use crate::interp::state::{CacheMeta, Headers, Message, ReqState};
+use crate::interp::value::render_rtime;
 use crate::interp::{self, reason};
 use crate::ir::Action;
 
@@ -91,6 +92,7 @@ pub(crate) async fn handle(
         passed: false,
         waited: false,
         stale: None,
+        revalidate: None,
         key: None,
     };
     let response = flow.process().await;
@@ -228,6 +230,8 @@ struct Flow {
     waited: bool,
     /// A stale copy of the object, for `deliver_stale` and sick backends.
     stale: Option<Arc<CachedObject>>,
+    /// The stale object a miss revalidates (it has an `ETag` or `Last-Modified`).
+    revalidate: Option<Arc<CachedObject>>,
     key: Option<CacheKey>,
 }
 
@@ -273,6 +277,7 @@ impl Flow {
         self.passed = false;
         self.waited = false;
         self.stale = None;
+        self.revalidate = None;
         self.key = None;
         true
     }
@@ -350,8 +355,11 @@ impl Flow {
             match found {
                 Lookup::Fresh(obj) => return self.hit(obj, if self.waited { "HIT-WAIT" } else { "HIT" }).await,
                 Lookup::Stale(obj) if stale_usable => {
+                    if has_validators(&obj) {
+                        self.revalidate = Some(obj.clone());
+                    }
                     if obj.in_swr(now) {
-                        self.refresh_in_background(key);
+                        self.refresh_in_background(key, &obj);
                         return self.hit(obj, "HIT").await;
                     }
                     if obj.in_sie(now) {
@@ -404,18 +412,21 @@ impl Flow {
     }
 
     /// Stale-while-revalidate: one background fetch per key (whoever takes the lock).
-    fn refresh_in_background(&self, key: CacheKey) {
+    fn refresh_in_background(&self, key: CacheKey, stale: &Arc<CachedObject>) {
         let CacheLock::Leader(guard) = self.cx.handle.inner.cache.lock(key) else { return };
         let cx = self.cx.clone();
         let mut st = self.st.clone();
+        let revalidate = has_validators(stale).then(|| stale.clone());
         tokio::spawn(async move {
             build_bereq(&mut st, Mode::Miss);
+            add_validators(&mut st.bereq.headers, revalidate.as_deref());
             st.fastly_state = "MISS";
             match cx.run(SubKind::Miss, &mut st) {
                 Ok(Action::Fetch | Action::Deliver) => {}
                 _ => return,
             }
-            match fetch(cx, st, Bytes::new(), Some(key), Some(guard), Mode::Miss, None).await.1 {
+            let stale = Stale { usable: false, revalidate };
+            match fetch(cx, st, Bytes::new(), Some(key), Some(guard), Mode::Miss, stale).await.1 {
                 Fetched::Deliver(_) => tracing::debug!("background revalidation done"),
                 Fetched::Error(cause) => tracing::warn!(?cause, "BG-ERROR: background revalidation failed"),
                 _ => {}
@@ -428,6 +439,10 @@ impl Flow {
         let now = self.cx.handle.now();
         load_obj(&mut self.st, &obj, now);
         self.st.fastly_state = state;
+        // The HIT macro: the object's TTL and grace, for `Fastly-Debug-TTL` in deliver.
+        let (ttl, grace) = (render_rtime(self.st.cache.ttl), render_rtime(self.st.cache.grace));
+        self.st.req.headers.set(b"Fastly-Tmp-Obj-TTL", Bytes::from(ttl));
+        self.st.req.headers.set(b"Fastly-Tmp-Obj-Grace", Bytes::from(grace));
         match self.cx.run(SubKind::Hit, &mut self.st) {
             Err(f) => Step::Respond(self.fault(&f)),
             Ok(Action::Pass) => self.pass().await,
@@ -446,7 +461,11 @@ impl Flow {
     }
 
     async fn miss(&mut self, key: CacheKey, guard: Option<LockGuard>) -> Step {
+        // The MISS macro forgets what a hit before a restart saw.
+        self.st.req.headers.remove(b"Fastly-Tmp-Obj-TTL");
+        self.st.req.headers.remove(b"Fastly-Tmp-Obj-Grace");
         build_bereq(&mut self.st, Mode::Miss);
+        add_validators(&mut self.st.bereq.headers, self.revalidate.as_deref());
         self.st.fastly_state = if self.waited { "MISS-WAIT" } else { "MISS" };
         match self.cx.run(SubKind::Miss, &mut self.st) {
             Err(f) => Step::Respond(self.fault(&f)),
@@ -485,7 +504,10 @@ impl Flow {
     /// going away does not cancel the fetch its followers wait for.
     async fn fetch(&mut self, key: Option<CacheKey>, guard: Option<LockGuard>, mode: Mode) -> Step {
         let body = if mode == Mode::Pass { self.req_body.clone() } else { Bytes::new() };
-        let stale = self.usable_stale();
+        let stale = Stale {
+            usable: self.usable_stale().is_some(),
+            revalidate: if mode == Mode::Miss { self.revalidate.clone() } else { None },
+        };
         let st = std::mem::take(&mut self.st);
         let (st, fetched) = if guard.is_some() {
             match tokio::spawn(fetch(self.cx.clone(), st, body, key, guard, mode, stale)).await {
@@ -623,8 +645,8 @@ fn build_bereq(st: &mut ReqState, mode: Mode) {
 /// `obj.*` from a cached object.
 fn load_obj(st: &mut ReqState, obj: &CachedObject, now: i64) {
     let mut headers = Headers::new();
-    for (n, v) in &obj.headers {
-        headers.add(n, v.clone());
+    for (n, v) in obj.headers.iter_shared() {
+        headers.add(&n, v);
     }
     st.obj = Message {
         status: i64::from(obj.status),
@@ -653,9 +675,9 @@ async fn fetch(
     key: Option<CacheKey>,
     guard: Option<LockGuard>,
     mode: Mode,
-    stale: Option<Arc<CachedObject>>,
+    stale: Stale,
 ) -> (ReqState, Fetched) {
-    let fetched = fetch_inner(&cx, &mut st, body, key, mode, stale.is_some()).await;
+    let fetched = fetch_inner(&cx, &mut st, body, key, mode, stale).await;
     // Followers wake only now: the object is stored or the key marked hit-for-pass.
     drop(guard);
     (st, fetched)
@@ -667,8 +689,9 @@ async fn fetch_inner(
     body: Bytes,
     key: Option<CacheKey>,
     mode: Mode,
-    has_stale: bool,
+    stale: Stale,
 ) -> Fetched {
+    let has_stale = stale.usable;
     let backend = match cx.svc.backends.select(&cx.svc.program, st.backend) {
         Ok(b) => b,
         Err(e @ SelectError::Director(_)) => {
@@ -702,6 +725,9 @@ async fn fetch_inner(
     let (parts, incoming) = response.into_parts();
     let now = cx.handle.now();
     st.now = now;
+    if let (304, Some(old), Some(key), Mode::Miss) = (parts.status.as_u16(), &stale.revalidate, key, mode) {
+        return refresh(cx, st, key, old, &parts.headers, now);
+    }
     // beresp, and what Fastly computes before vcl_fetch.
     let mut headers = Headers::new();
     let mut pairs = Vec::with_capacity(parts.headers.len());
@@ -741,6 +767,10 @@ async fn fetch_inner(
         stored_at: now,
         age: f.initial_age,
     };
+    // The FETCH macro: this node ran vcl_fetch (`Fastly-Debug-Path`, §7).
+    let fetch_entry =
+        format!("(F {} {}) ", String::from_utf8_lossy(&st.server_identity), now.div_euclid(freshness::SECOND));
+    deliver::prepend(&mut st.beresp.headers, b"Fastly-Debug-Path", fetch_entry);
     let action = match cx.run(SubKind::Fetch, st) {
         Ok(a) => a,
         Err(f) => return Fetched::Fault(f),
@@ -800,6 +830,53 @@ async fn fetch_inner(
     Fetched::Deliver(Payload::Fetched(BodyRead::Complete(body), content_length, backend.between_bytes_timeout))
 }
 
+/// What a fetch may fall back on: whether a stale copy can be delivered (`deliver_stale`),
+/// and the stale object a `304 Not Modified` would refresh.
+#[derive(Default)]
+struct Stale {
+    usable: bool,
+    revalidate: Option<Arc<CachedObject>>,
+}
+
+/// Fastly revalidates a stale object that has a `Last-Modified` or `ETag` (semantics §1.5).
+fn has_validators(obj: &CachedObject) -> bool {
+    obj.headers.get(b"etag").is_some() || obj.headers.get(b"last-modified").is_some()
+}
+
+/// Makes the backend request conditional on the stale object's validators (the client's
+/// own conditional headers were already stripped from a miss's `bereq`).
+fn add_validators(bereq: &mut Headers, stale: Option<&CachedObject>) {
+    let Some(obj) = stale else { return };
+    if let Some(etag) = obj.headers.get(b"etag") {
+        bereq.set(b"If-None-Match", Bytes::copy_from_slice(etag));
+    }
+    if let Some(modified) = obj.headers.get(b"last-modified") {
+        bereq.set(b"If-Modified-Since", Bytes::copy_from_slice(modified));
+    }
+}
+
+/// A `304` answered a revalidation: the stale object, refreshed, is stored and delivered
+/// (`fastly_info.state` gains `-REFRESH`); `vcl_fetch` does not run for a revalidation.
+fn refresh(
+    cx: &Cx,
+    st: &mut ReqState,
+    key: CacheKey,
+    old: &CachedObject,
+    headers: &http::HeaderMap,
+    now: i64,
+) -> Fetched {
+    let pairs: Vec<(Bytes, Bytes)> = headers
+        .iter()
+        .filter(|(n, _)| !HOP_BY_HOP.iter().any(|h| n.as_str().as_bytes().eq_ignore_ascii_case(h)))
+        .map(|(n, v)| (Bytes::copy_from_slice(n.as_str().as_bytes()), Bytes::copy_from_slice(v.as_bytes())))
+        .collect();
+    let object = cx.handle.inner.cache.store(key, Cache::refreshed(old, &pairs, now)).unwrap_or_else(|refused| refused);
+    tracing::debug!(ttl_s = object.ttl / freshness::SECOND, "stale object revalidated by a 304");
+    load_obj(st, &object, now);
+    st.fastly_state = "MISS-REFRESH";
+    Fetched::Deliver(Payload::Cached(object))
+}
+
 /// The object to store from `beresp` as `vcl_fetch` left it; `None` when it cannot be
 /// stored (`Vary: *`, a status outside HTTP's range, no lifetime at all).
 fn object(st: &ReqState, body: Bytes, now: i64) -> Option<CachedObject> {
@@ -807,13 +884,23 @@ fn object(st: &ReqState, body: Bytes, now: i64) -> Option<CachedObject> {
     if st.cache.ttl <= 0 && st.cache.stale_while_revalidate <= 0 && st.cache.stale_if_error <= 0 {
         return None;
     }
-    let fields: Vec<(&Bytes, &Bytes)> =
-        st.beresp.headers.iter().filter(|(n, _)| !n.eq_ignore_ascii_case(b"content-length")).collect();
-    let headers = pack_headers(&fields);
-    let names = freshness::vary_names(&headers)?;
+    let fields: Vec<(&[u8], &[u8])> = st
+        .beresp
+        .headers
+        .iter()
+        .filter(|(n, _)| !n.eq_ignore_ascii_case(b"content-length"))
+        .map(|(n, v)| (&n[..], &v[..]))
+        .collect();
+    let headers = StoredHeaders::from_pairs(fields.iter().copied());
+    // Surrogate keys are slices of the stored header buffer, so they cost no allocation of
+    // their own; the pairs themselves are only borrowed for the parse.
+    let pairs: Vec<(Bytes, Bytes)> = headers.iter_shared().collect();
+    let names = freshness::vary_names(&pairs)?;
     let vary = freshness::vary_values(&names, &|name: &[u8]| st.req.headers.get(name).cloned());
+    let surrogate_keys = freshness::surrogate_keys(&pairs);
+    drop(pairs);
     let mut obj = CachedObject::new(status, headers, body, now);
-    obj.surrogate_keys = freshness::surrogate_keys(&obj.headers);
+    obj.surrogate_keys = surrogate_keys;
     obj.vary = vary;
     obj.initial_age = st.cache.age.max(0);
     obj.ttl = st.cache.ttl;
@@ -864,24 +951,4 @@ fn kind_name(kind: SubKind) -> &'static str {
         SubKind::Log => "vcl_log",
         _ => "vcl_pipe",
     }
-}
-
-/// A stored object's headers in one allocation: every name and value is a slice of a
-/// single buffer, instead of two small allocations per header (on a 1 KiB object that is
-/// about a third of its memory).
-fn pack_headers(fields: &[(&Bytes, &Bytes)]) -> Vec<(Bytes, Bytes)> {
-    let size: usize = fields.iter().map(|(n, v)| n.len() + v.len()).sum();
-    let mut blob = BytesMut::with_capacity(size);
-    let mut spans = Vec::with_capacity(fields.len());
-    for (n, v) in fields {
-        let start = blob.len();
-        blob.extend_from_slice(n);
-        blob.extend_from_slice(v);
-        spans.push((start, n.len(), v.len()));
-    }
-    let blob = blob.freeze();
-    spans
-        .into_iter()
-        .map(|(start, n, v)| (blob.slice(start..start + n), blob.slice(start + n..start + n + v)))
-        .collect()
 }

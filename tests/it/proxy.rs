@@ -137,6 +137,38 @@ async fn miss_then_hit() {
     assert_eq!(seen.header("x-forwarded-for").as_deref(), Some("127.0.0.1"));
 }
 
+/// `Fastly-Debug` on the request (any value) adds Fastly-Debug-Path and Fastly-Debug-TTL
+/// as the generated FETCH and DELIVER macros build them (Fastly's header reference:
+/// `(D|F <server.identity> <unix seconds>)`, and `{H|M} <identity> <remainingTTL>
+/// <grace> <age>` with `- -` when the node did not hit the object); without it they are
+/// stripped, even when the origin sent them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fastly_debug_headers() {
+    let origin = Origin::fixed(
+        Reply::ok("hello").header("Cache-Control", "max-age=60").header("Fastly-Debug-Path", "(F upstream 1)"),
+    )
+    .await;
+    let e = edge(&origin, BOILERPLATE).await;
+    let miss = e.request("GET", "/", &[("Fastly-Debug", "1")]).await;
+    assert_eq!(
+        miss.header("fastly-debug-path"),
+        Some("(D cache-lcl1-LCL 1700000000) (F cache-lcl1-LCL 1700000000) (F upstream 1)")
+    );
+    assert_eq!(miss.header("fastly-debug-ttl"), Some("(M cache-lcl1-LCL - - 0)"), "trailing space trimmed by HTTP");
+    e.advance(5);
+    let hit = e.request("GET", "/", &[("Fastly-Debug", "1")]).await;
+    assert_eq!(
+        hit.header("fastly-debug-path"),
+        Some("(D cache-lcl1-LCL 1700000005) (F cache-lcl1-LCL 1700000000) (F upstream 1)")
+    );
+    assert_eq!(hit.header("fastly-debug-ttl"), Some("(H cache-lcl1-LCL 55.000 0.000 5)"));
+    let plain = e.get("/").await;
+    assert_eq!(plain.header("x-cache"), Some("HIT"));
+    assert_eq!(plain.header("fastly-debug-path"), None);
+    assert_eq!(plain.header("fastly-debug-ttl"), None);
+    assert_eq!(origin.hits(), 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn ttl_from_headers_and_from_vcl() {
     let origin =
@@ -330,6 +362,42 @@ sub vcl_deliver {
   return(deliver);
 }
 "#;
+
+/// Fastly revalidates a stale object that has an `ETag` or `Last-Modified`; a `304`
+/// updates the stored TTL and resets Age to the 304's `Age` (0 without one), and
+/// `fastly_info.state` gains `-REFRESH` (Fastly's Age header reference, "Revalidation";
+/// fastly_info.state reference). The client's own conditional headers are not forwarded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stale_object_with_validators_is_revalidated_by_304() {
+    let origin = Origin::start(|seen, _| {
+        if seen.header("if-none-match").as_deref() == Some("\"v1\"") {
+            Reply::ok("").status(304).header("Cache-Control", "max-age=30").header("X-Refreshed", "yes")
+        } else {
+            Reply::ok("body v1").header("Cache-Control", "max-age=10").header("ETag", "\"v1\"")
+        }
+    })
+    .await;
+    let e = edge(&origin, BOILERPLATE).await;
+    let first = e.request("GET", "/r", &[("If-None-Match", "\"other\"")]).await;
+    assert_eq!(first.text(), "body v1");
+    assert_eq!(origin.seen()[0].header("if-none-match"), None, "client validators stay at the edge");
+    e.advance(15);
+    let refreshed = e.get("/r").await;
+    assert_eq!(refreshed.status, 200);
+    assert_eq!(refreshed.text(), "body v1", "the stored body, not the 304's");
+    assert_eq!(refreshed.header("x-state"), Some("MISS-REFRESH"));
+    assert_eq!(refreshed.header("x-cache"), Some("MISS"));
+    assert_eq!(refreshed.header("x-refreshed"), Some("yes"), "the 304's headers update the stored ones");
+    assert_eq!(refreshed.header("cache-control"), Some("max-age=30"));
+    assert_eq!(refreshed.header("age"), Some("0"));
+    assert_eq!(origin.seen()[1].header("if-none-match").as_deref(), Some("\"v1\""));
+    // Fresh again for the 304's 30 s.
+    e.advance(20);
+    let hit = e.get("/r").await;
+    assert_eq!(hit.header("x-state"), Some("HIT"));
+    assert_eq!(hit.header("age"), Some("20"));
+    assert_eq!(origin.hits(), 2);
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn stale_if_error_when_origin_is_down() {
