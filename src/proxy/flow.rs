@@ -151,6 +151,7 @@ fn intake(
         headers.set(b"host", Bytes::from(host));
     }
     headers.set(b"fastly-client-ip", Bytes::from(peer.ip().to_string()));
+    normalize_accept_encoding(&mut headers);
     st.req.headers = headers;
     st.client_ip = peer.ip();
     st.server_ip = local.ip();
@@ -640,6 +641,25 @@ fn build_bereq(st: &mut ReqState, mode: Mode) {
         headers,
         ..Message::default()
     };
+}
+
+/// Fastly's Accept-Encoding normalization before `vcl_recv` (Accept-Encoding header
+/// reference, "Normalization"): the original value goes to `Fastly-Orig-Accept-Encoding`,
+/// then a value mentioning gzip becomes `gzip`, one mentioning deflate becomes `deflate`,
+/// and any other is removed, so a `Vary: Accept-Encoding` object has at most three
+/// variants. Fastly also removes the header for user agents "that have problems with
+/// compressed responses" without publishing the pattern; lacquer does not guess one.
+fn normalize_accept_encoding(headers: &mut Headers) {
+    let Some(original) = headers.get(b"accept-encoding").cloned() else { return };
+    headers.set(b"Fastly-Orig-Accept-Encoding", original.clone());
+    let mentions = |what: &[u8]| original.windows(what.len()).any(|w| w.eq_ignore_ascii_case(what));
+    if mentions(b"gzip") {
+        headers.set(b"Accept-Encoding", Bytes::from_static(b"gzip"));
+    } else if mentions(b"deflate") {
+        headers.set(b"Accept-Encoding", Bytes::from_static(b"deflate"));
+    } else {
+        headers.remove(b"Accept-Encoding");
+    }
 }
 
 /// `obj.*` from a cached object.

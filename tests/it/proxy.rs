@@ -220,6 +220,39 @@ async fn vary_keeps_variants_apart() {
     assert_eq!(origin.hits(), 2);
 }
 
+/// Fastly normalizes Accept-Encoding before vcl_recv (Accept-Encoding header reference):
+/// the original is kept in Fastly-Orig-Accept-Encoding and the value becomes the one best
+/// scheme, so `gzip, br` and `br, deflate, gzip` share a `Vary: Accept-Encoding` variant.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn accept_encoding_is_normalized_before_recv() {
+    let origin =
+        Origin::fixed(Reply::ok("v").header("Cache-Control", "max-age=60").header("Vary", "Accept-Encoding")).await;
+    let vcl = r#"
+sub vcl_deliver {
+  set resp.http.X-AE = if(req.http.Accept-Encoding, req.http.Accept-Encoding, "(none)");
+  set resp.http.X-Orig-AE = req.http.Fastly-Orig-Accept-Encoding;
+  set resp.http.X-State = fastly_info.state;
+}
+"#;
+    let e = edge(&origin, vcl).await;
+    let first = e.request("GET", "/", &[("Accept-Encoding", "gzip, br")]).await;
+    assert_eq!(first.header("x-ae"), Some("gzip"));
+    assert_eq!(first.header("x-orig-ae"), Some("gzip, br"));
+    assert_eq!(origin.seen()[0].header("accept-encoding").as_deref(), Some("gzip"));
+    let same_variant = e.request("GET", "/", &[("Accept-Encoding", "br, deflate, GZIP")]).await;
+    assert_eq!(same_variant.header("x-state"), Some("HIT"));
+    let deflate = e.request("GET", "/", &[("Accept-Encoding", "deflate, identity")]).await;
+    assert_eq!(deflate.header("x-ae"), Some("deflate"));
+    assert_eq!(deflate.header("x-state"), Some("MISS"));
+    let other = e.request("GET", "/", &[("Accept-Encoding", "br")]).await;
+    assert_eq!(other.header("x-ae"), Some("(none)"));
+    assert_eq!(other.header("x-orig-ae"), Some("br"));
+    let none = e.get("/").await;
+    assert_eq!(none.header("x-state"), Some("HIT"), "no Accept-Encoding is the variant `br` normalized to");
+    assert_eq!(none.header("x-orig-ae"), Some(""), "not set (a not-set value assigns \"\")");
+    assert_eq!(origin.hits(), 3);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn conditional_requests_get_304_from_cache() {
     let origin = Origin::fixed(
