@@ -329,3 +329,78 @@ fn unusable_certificates_are_refused_clearly() {
     let missing = ServerTls::from_files(&[("/nonexistent/cert.pem".into(), "/nonexistent/key.pem".into())]);
     assert!(missing.unwrap_err().to_string().starts_with("cannot read /nonexistent/cert.pem"));
 }
+
+/// A scratch directory for one test's files.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lacquer-tls-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn serve_listens_on_https_and_stops_cleanly() {
+    use std::io::BufRead;
+    let ca = Ca::new();
+    let leaf = ca.leaf(&["www.example.test"]);
+    let origin = Origin::fixed(Reply::ok("from the cli")).await;
+    let dir = scratch("serve");
+    std::fs::write(dir.join("main.vcl"), format!("{}{DELIVER}", origin.backend("F_origin"))).unwrap();
+    std::fs::write(dir.join("cert.pem"), &leaf.cert_pem).unwrap();
+    std::fs::write(dir.join("key.pem"), &leaf.key_pem).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lacquer"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--listen-tls", "127.0.0.1:0", "--vcl"])
+        .arg(dir.join("main.vcl"))
+        .arg("--tls-cert")
+        .arg(dir.join("cert.pem"))
+        .arg("--tls-key")
+        .arg(dir.join("key.pem"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    // "lacquer: serving main.vcl on http://A/ and https://B/ (Ctrl-C stops)"
+    let https = line.split("https://").nth(1).and_then(|r| r.split('/').next()).unwrap_or_else(|| panic!("{line}"));
+    let r = https_get(https.parse().unwrap(), "www.example.test", &ca, "/").await;
+    assert_eq!((r.status, &r.body[..], r.header("x-protocol")), (200, &b"from the cli"[..], "https"));
+    // SIGTERM: both listeners stop, exit 0.
+    let killed = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn serve_exits_2_on_unusable_certificate_files() {
+    let ca = Ca::new();
+    let (a, b) = (ca.leaf(&["a.example.test"]), ca.leaf(&["b.example.test"]));
+    let dir = scratch("bad");
+    std::fs::write(dir.join("main.vcl"), "backend F { .host = \"127.0.0.1\"; .port = \"9\"; }\n").unwrap();
+    std::fs::write(dir.join("a.pem"), &a.cert_pem).unwrap();
+    std::fs::write(dir.join("b.key"), &b.key_pem).unwrap();
+    let serve = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lacquer"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--listen-tls", "127.0.0.1:0", "--vcl"])
+            .arg(dir.join("main.vcl"))
+            .args(extra)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, err) = serve(&["--tls-cert", "a.pem", "--tls-key", "b.key"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("error: cannot use the TLS certificate: b.key does not belong to the certificate in a.pem"),
+        "{err}"
+    );
+    let (code, err) = serve(&["--tls-cert", "missing.pem", "--tls-key", "b.key"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("cannot read missing.pem"), "{err}");
+    // A certificate without its key is a usage error.
+    let (code, err) = serve(&["--tls-cert", "a.pem"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--tls-key"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
