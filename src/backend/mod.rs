@@ -21,10 +21,9 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
-
-use self::tls::{Connector, HandshakeError, OriginTls};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
+use self::tls::{Connector, HandshakeError, OriginTls};
 use crate::ir::{BackendInfo, Program};
 
 /// Fastly's default `.connect_timeout`.
@@ -97,8 +96,6 @@ pub struct Backend {
     pub connect_timeout: Duration,
     pub first_byte_timeout: Duration,
     pub between_bytes_timeout: Duration,
-    /// `.ssl = true`: the origin is spoken to over TLS.
-    pub ssl: bool,
     client: Client<Connector, Full<Bytes>>,
 }
 
@@ -146,7 +143,6 @@ impl Backend {
             connect_timeout,
             first_byte_timeout: dur(p.first_byte_timeout, DEFAULT_FIRST_BYTE_TIMEOUT),
             between_bytes_timeout: dur(p.between_bytes_timeout, DEFAULT_BETWEEN_BYTES_TIMEOUT),
-            ssl: p.ssl,
             client,
         })
     }

@@ -91,6 +91,8 @@ where
     tokio::spawn(conn);
     let mut out = Vec::new();
     for req in reqs {
+        // The previous response must be read to its end before the connection takes another.
+        tokio::time::timeout(WAIT, send.ready()).await.expect("ready in time").expect("connection ready");
         let resp = tokio::time::timeout(WAIT, send.send_request(req)).await.expect("in time").expect("response");
         out.push(collect(resp).await);
     }
@@ -136,6 +138,12 @@ async fn vcl_reads_the_client_tls_facts() {
     assert_eq!((r.header("x-is-ssl"), r.header("x-edge-tls"), r.header("x-protocol")), ("yes", "yes", "https"));
     assert_eq!(r.header("x-tls"), "[TLSv1.3|TLS_AES_256_GCM_SHA384|www.example.test]");
     assert_eq!(r.header("x-tls-set"), "set+sni");
+
+    // TLS 1.2 (rcgen's keys are ECDSA P-256).
+    let stream =
+        tls::connect_with(tls_edge.addr(), "www.example.test", Trust::Ca(&ca), &[], &[&rustls::version::TLS12]).await;
+    let r = http1(stream, vec![get("/", "www.example.test")]).await.remove(0);
+    assert_eq!(r.header("x-tls"), "[TLSv1.2|ECDHE-ECDSA-AES256-GCM-SHA384|www.example.test]");
 
     // A client without SNI (connecting by IP address): Fastly returns "" for servername.
     let stream = tls::connect(tls_edge.addr(), "127.0.0.1", Trust::Anything, &[b"http/1.1"]).await;

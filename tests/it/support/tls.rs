@@ -101,7 +101,18 @@ pub enum Trust<'a> {
 /// Connects to `addr` over TLS, sending `sni` as SNI (an IP address sends none) and
 /// offering `alpn`.
 pub async fn connect(addr: SocketAddr, sni: &str, trust: Trust<'_>, alpn: &[&[u8]]) -> TlsStream<TcpStream> {
-    let builder = ClientConfig::builder_with_provider(provider()).with_safe_default_protocol_versions().unwrap();
+    connect_with(addr, sni, trust, alpn, rustls::DEFAULT_VERSIONS).await
+}
+
+/// [`connect`] offering only `versions` of TLS.
+pub async fn connect_with(
+    addr: SocketAddr,
+    sni: &str,
+    trust: Trust<'_>,
+    alpn: &[&[u8]],
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> TlsStream<TcpStream> {
+    let builder = ClientConfig::builder_with_provider(provider()).with_protocol_versions(versions).unwrap();
     let mut config = match trust {
         Trust::Ca(ca) => {
             let mut roots = RootCertStore::empty();
