@@ -23,7 +23,7 @@ use hyper_util::rt::TokioIo;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, OtherError, RootCertStore, SignatureScheme};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use tokio::net::TcpStream;
@@ -137,20 +137,84 @@ pub(crate) struct HandshakeError {
 impl HandshakeError {
     fn from_io(e: std::io::Error) -> HandshakeError {
         let detail = e.to_string();
-        let reason =
-            e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()).map_or(super::READ_ERROR, |tls| {
-                match tls {
-                    // Fastly's TLS origin messages (guides/tls-origin-configuration-messages).
-                    rustls::Error::InvalidCertificate(
-                        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-                    ) => "Hostname mismatch",
-                    rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
-                        "unable to get local issuer certificate"
-                    }
-                    _ => super::READ_ERROR,
-                }
-            });
-        HandshakeError { reason, detail }
+        let tls = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>());
+        HandshakeError { reason: tls.map_or(super::READ_ERROR, fastly_reason), detail }
+    }
+}
+
+/// Fastly's `obj.response` for a TLS failure (guides/tls-origin-configuration-messages:
+/// "Hostname mismatch", "self signed certificate", "unable to get local issuer
+/// certificate", ...); anything else reads as a read error.
+fn fastly_reason(e: &rustls::Error) -> &'static str {
+    match e {
+        rustls::Error::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        ) => "Hostname mismatch",
+        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => "unable to get local issuer certificate",
+        rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(other))) => {
+            other.downcast_ref::<Untrusted>().map_or(super::READ_ERROR, |u| u.0)
+        }
+        _ => super::READ_ERROR,
+    }
+}
+
+/// A chain no trust root vouches for, with OpenSSL's name for why.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Untrusted(&'static str);
+
+/// Whether a certificate's issuer is its own subject (compared as encoded).
+fn is_self_signed(cert: &CertificateDer<'_>) -> bool {
+    issuer_and_subject(cert).is_some_and(|(issuer, subject)| issuer == subject)
+}
+
+/// The encoded issuer and subject Names of an X.509 certificate (RFC 5280 §4.1:
+/// `Certificate { tbsCertificate { [0] version?, serial, signature, issuer, validity,
+/// subject, ... } ... }`).
+fn issuer_and_subject(der: &[u8]) -> Option<(&[u8], &[u8])> {
+    let cert = Der::read(der, 0x30)?;
+    let tbs = Der::read(cert.contents, 0x30)?;
+    let mut rest = tbs.contents;
+    if rest.first() == Some(&0xA0) {
+        rest = Der::read(rest, 0xA0)?.rest;
+    }
+    let serial = Der::read(rest, 0x02)?;
+    let signature = Der::read(serial.rest, 0x30)?;
+    let issuer = Der::read(signature.rest, 0x30)?;
+    let validity = Der::read(issuer.rest, 0x30)?;
+    let subject = Der::read(validity.rest, 0x30)?;
+    Some((issuer.whole, subject.whole))
+}
+
+/// One DER element.
+struct Der<'a> {
+    /// Tag, length and contents.
+    whole: &'a [u8],
+    contents: &'a [u8],
+    /// What follows the element.
+    rest: &'a [u8],
+}
+
+impl<'a> Der<'a> {
+    /// The element at the start of `input`, if it has the expected tag.
+    fn read(input: &'a [u8], tag: u8) -> Option<Der<'a>> {
+        if *input.first()? != tag {
+            return None;
+        }
+        let first = *input.get(1)? as usize;
+        let (len, header) = if first < 0x80 {
+            (first, 2)
+        } else {
+            let n = first & 0x7f;
+            if n == 0 || n > 4 {
+                return None;
+            }
+            let len = input.get(2..2 + n)?.iter().fold(0usize, |acc, b| (acc << 8) | *b as usize);
+            (len, 2 + n)
+        };
+        let end = header.checked_add(len)?;
+        let whole = input.get(..end)?;
+        Some(Der { whole, contents: &whole[header..], rest: &input[end..] })
     }
 }
 
@@ -271,7 +335,21 @@ impl ServerCertVerifier for CheckAgainst {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        self.inner.verify_server_cert(end_entity, intermediates, &self.name, ocsp, now)
+        match self.inner.verify_server_cert(end_entity, intermediates, &self.name, ocsp, now) {
+            // Name the untrusted chain as OpenSSL (and so Fastly) does.
+            Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
+                let reason = if is_self_signed(end_entity) {
+                    "self signed certificate"
+                } else if intermediates.last().is_some_and(is_self_signed) {
+                    "self signed certificate in certificate chain"
+                } else {
+                    "unable to get local issuer certificate"
+                };
+                let untrusted = OtherError(Arc::new(Untrusted(reason)));
+                Err(rustls::Error::InvalidCertificate(CertificateError::Other(untrusted)))
+            }
+            other => other,
+        }
     }
 
     fn verify_tls12_signature(
@@ -346,6 +424,14 @@ mod tests {
 
     fn allowed(min: Option<&str>, max: Option<&str>) -> Result<Vec<rustls::ProtocolVersion>, String> {
         versions(min, max).map(|v| v.iter().map(|v| v.version).collect())
+    }
+
+    #[test]
+    fn names_are_found_in_certificates_and_garbage_is_not_one() {
+        assert_eq!(issuer_and_subject(b""), None);
+        assert_eq!(issuer_and_subject(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), None);
+        assert_eq!(issuer_and_subject(&[0x30, 0x03, 0x30, 0x01]), None);
+        assert!(!is_self_signed(&CertificateDer::from(vec![0x30, 0x00])));
     }
 
     #[test]

@@ -276,6 +276,30 @@ async fn tls_origins_are_verified_with_the_declared_ca_and_name() {
     let r = http1(tcp, vec![get("/", "www.example.test")]).await.remove(0);
     assert_eq!((r.status, r.header("x-reason")), (503, "Hostname mismatch"));
     assert_eq!(origin.hits(), 1, "nothing was sent over the unverified connection");
+
+    // A CA the backend does not trust: its leaf alone, then with the CA's own
+    // (self-signed) certificate in the chain, named as OpenSSL / Fastly do.
+    let stranger = Ca::new();
+    let leaf = stranger.leaf(&["origin.example.test"]);
+    let fronts = [
+        (tls::tls_front(&leaf, origin.addr).await, "unable to get local issuer certificate"),
+        (
+            tls::tls_front_with_chain(&leaf, &[stranger.der()], origin.addr).await,
+            "self signed certificate in certificate chain",
+        ),
+    ];
+    for (front, reason) in fronts {
+        let vcl = format!(
+            "backend F_origin {{ .host = \"127.0.0.1\"; .port = \"{}\"; .ssl = true; .ssl_cert_hostname = \"origin.example.test\"; .ssl_ca_cert = {{\"{}\"}}; }}\nsub vcl_recv {{ return(pass); }}\nsub vcl_error {{ set obj.http.X-Reason = obj.response; }}",
+            front.port(),
+            ca.pem()
+        );
+        let (server, _h) = edge(&vcl, &[], ServerConfig::default()).await;
+        let tcp = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+        let r = http1(tcp, vec![get("/", "www.example.test")]).await.remove(0);
+        assert_eq!((r.status, r.header("x-reason")), (503, reason));
+    }
+    assert_eq!(origin.hits(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -288,11 +312,12 @@ async fn self_signed_origins_need_ssl_check_cert_never() {
             front.port()
         )
     };
-    // Trusted by nothing (webpki-roots only): Fastly's unknown-issuer message.
+    // Trusted by nothing (webpki-roots only): Fastly's message for a self-signed origin
+    // certificate (guides/tls-origin-configuration-messages).
     let (server, _h) = edge(&vcl(""), &[], ServerConfig::default()).await;
     let tcp = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
     let r = http1(tcp, vec![get("/", "www.example.test")]).await.remove(0);
-    assert_eq!((r.status, r.header("x-reason")), (503, "unable to get local issuer certificate"));
+    assert_eq!((r.status, r.header("x-reason")), (503, "self signed certificate"));
     assert_eq!(origin.hits(), 0);
 
     let (server, _h) = edge(&vcl(" .ssl_check_cert = never;"), &[], ServerConfig::default()).await;

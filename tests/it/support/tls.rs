@@ -14,7 +14,8 @@ use rustls_pki_types::pem::PemObject;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
-/// A certificate authority for one test.
+/// A certificate authority for one test (each with its own name: a verifier matches an
+/// issuer to a trust root by name first).
 pub struct Ca {
     issuer: CertifiedIssuer<'static, KeyPair>,
 }
@@ -31,7 +32,9 @@ impl Ca {
     pub fn new() -> Ca {
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.distinguished_name.push(rcgen::DnType::CommonName, "lacquer test CA");
+        static SERIAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+        let n = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        params.distinguished_name.push(rcgen::DnType::CommonName, format!("lacquer test CA {n}"));
         Ca { issuer: CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap() }
     }
 
@@ -65,7 +68,12 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 /// Starts a TLS front on `127.0.0.1:0` presenting `leaf` and relaying the decrypted bytes
 /// to `target` (a plain in-process origin).
 pub async fn tls_front(leaf: &Leaf, target: SocketAddr) -> SocketAddr {
-    let chain = vec![leaf.der.clone()];
+    tls_front_with_chain(leaf, &[], target).await
+}
+
+/// [`tls_front`] presenting `extra` certificates after the leaf.
+pub async fn tls_front_with_chain(leaf: &Leaf, extra: &[CertificateDer<'static>], target: SocketAddr) -> SocketAddr {
+    let chain = std::iter::once(leaf.der.clone()).chain(extra.iter().cloned()).collect();
     let key = PrivateKeyDer::from_pem_slice(leaf.key_pem.as_bytes()).unwrap();
     let config = ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
