@@ -2,9 +2,16 @@
 //! connect / first-byte / between-bytes timeouts (Fastly's defaults 1s / 15s / 10s when
 //! not declared), and the fetch errors Fastly turns into generated 503s.
 //!
-//! Minimal for now: plain HTTP only (a `.ssl = true` backend is refused when the service
-//! is built, never silently downgraded), no health checks (every backend is healthy), no
-//! directors (choosing one fails the request loudly), no `.max_connections` limit.
+//! A `.ssl = true` backend connects over TLS (see [`tls`]): certificate checked against
+//! `.ssl_cert_hostname` with webpki-roots plus `.ssl_ca_cert`, SNI from
+//! `.ssl_sni_hostname`, `.ssl_check_cert = never` honoured; a failed handshake is a
+//! [`FetchError::Tls`] with Fastly's message. TLS fields lacquer cannot honour are refused
+//! when the service is built, never silently dropped.
+//!
+//! Minimal for now: no health checks (every backend is healthy), no directors (choosing
+//! one fails the request loudly), no `.max_connections` limit.
+
+mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +23,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
+use self::tls::{Connector, HandshakeError, OriginTls};
 use crate::ir::{BackendInfo, Program};
 
 /// Fastly's default `.connect_timeout`.
@@ -28,8 +36,10 @@ pub const DEFAULT_BETWEEN_BYTES_TIMEOUT: Duration = Duration::from_secs(10);
 /// A backend declaration `serve` cannot use.
 #[derive(Debug, thiserror::Error)]
 pub enum BackendError {
-    #[error("invalid backend \"{name}\": TLS to origin (.ssl = true) is not supported yet by `lacquer serve`")]
-    TlsNotSupported { name: String },
+    #[error("invalid backend \"{name}\": not supported yet: {what}")]
+    NotSupported { name: String, what: String },
+    #[error("invalid backend \"{name}\": {detail}")]
+    Tls { name: String, detail: String },
     #[error("invalid backend \"{name}\": no .host")]
     MissingHost { name: String },
     #[error("invalid backend \"{name}\": .port \"{port}\" is not a port number")]
@@ -52,7 +62,13 @@ pub enum FetchError {
     BetweenBytesTimeout,
     #[error("invalid request to origin: {0}")]
     BadRequest(String),
+    /// The TLS handshake failed; `reason` is Fastly's `obj.response` for it.
+    #[error("TLS to {addr} failed: {detail}")]
+    Tls { addr: String, reason: &'static str, detail: String },
 }
+
+/// Fastly's `obj.response` for a failed read from an origin.
+const READ_ERROR: &str = "backend read error";
 
 impl FetchError {
     /// The `obj.response` Fastly gives the generated 503 (semantics §2.3; connection
@@ -65,6 +81,7 @@ impl FetchError {
                 "backend read error"
             }
             FetchError::BadRequest(_) => "backend read error",
+            FetchError::Tls { reason, .. } => reason,
         }
     }
 }
@@ -79,7 +96,7 @@ pub struct Backend {
     pub connect_timeout: Duration,
     pub first_byte_timeout: Duration,
     pub between_bytes_timeout: Duration,
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<Connector, Full<Bytes>>,
 }
 
 impl std::fmt::Debug for Backend {
@@ -93,9 +110,6 @@ impl Backend {
     pub fn new(info: &BackendInfo) -> Result<Backend, BackendError> {
         let p = &info.props;
         let name = info.name.clone();
-        if p.ssl {
-            return Err(BackendError::TlsNotSupported { name });
-        }
         let host = match p.host.as_deref().map(str::trim) {
             Some(h) if !h.is_empty() => h.trim_start_matches('[').trim_end_matches(']').to_string(),
             _ => return Err(BackendError::MissingHost { name }),
@@ -113,6 +127,8 @@ impl Backend {
         connector.set_nodelay(true);
         connector.set_connect_timeout(Some(connect_timeout));
         connector.enforce_http(true);
+        let tls = if p.ssl { Some(Arc::new(OriginTls::new(&name, &host, p)?)) } else { None };
+        let connector = Connector { tcp: connector, tls, handshake_timeout: connect_timeout };
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
@@ -170,6 +186,9 @@ impl Backend {
     fn classify(&self, e: hyper_util::client::legacy::Error) -> FetchError {
         let addr = self.authority();
         let detail = error_chain(&e);
+        if let Some(h) = find::<HandshakeError>(&e) {
+            return FetchError::Tls { addr, reason: h.reason, detail: h.detail.clone() };
+        }
         if e.is_connect() {
             if is_timeout(&e) {
                 return FetchError::ConnectTimeout { addr };
@@ -239,7 +258,7 @@ pub enum SelectError {
 
 impl Backends {
     /// Every backend of `program`, connected lazily. Fails on the first declaration
-    /// `serve` cannot use (TLS, no host, bad port).
+    /// `serve` cannot use (no host, bad port, TLS settings it cannot honour).
     pub fn from_program(program: &Program) -> Result<Backends, BackendError> {
         let mut list = Vec::with_capacity(program.backends.len());
         for info in &program.backends {
@@ -282,6 +301,18 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     out
+}
+
+/// The first error of type `T` in `e`'s source chain.
+fn find<'a, T: std::error::Error + 'static>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a T> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(t) = s.downcast_ref::<T>() {
+            return Some(t);
+        }
+        source = s.source();
+    }
+    None
 }
 
 fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {

@@ -2,9 +2,14 @@
 //! every Host; with no arguments, the demo: a small built-in origin on a free port and
 //! `vcl-examples/demo/demo.vcl` pointed at it, with the URLs to try printed.
 //!
+//! With `--tls-cert PEM --tls-key PEM` (repeatable, paired in order) it also serves HTTPS
+//! on `--listen-tls` (default `127.0.0.1:8443`), choosing the certificate by SNI; plain
+//! HTTP stays on `--listen`.
+//!
 //! Exit status: 2 when the VCL does not check or compile (its diagnostics are printed), a
-//! backend cannot be used, or the address cannot be bound; 0 after a clean shutdown
-//! (Ctrl-C or SIGTERM: stop accepting, let in-flight requests finish).
+//! backend cannot be used, a certificate or key cannot be used, or an address cannot be
+//! bound; 0 after a clean shutdown (Ctrl-C or SIGTERM: stop accepting on every listener,
+//! let in-flight requests finish).
 
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
@@ -21,7 +26,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use crate::assemble::{FsLoader, MemoryLoader, SourceKind};
 use crate::diag::{self, RenderOptions, Severity};
 use crate::ir::Program;
-use crate::proxy::{ProxyError, Server, ServerConfig, ServiceConfig, ServiceHandle};
+use crate::proxy::{ProxyError, Server, ServerConfig, ServerTls, ServiceConfig, ServiceHandle};
 
 /// The demo service's VCL (its backend is rewritten to the demo origin's address).
 const DEMO_VCL: &str = include_str!("../../vcl-examples/demo/demo.vcl");
@@ -41,6 +46,17 @@ pub struct ServeArgs {
     /// Cache memory, e.g. `256MiB`, `2GiB`, `500MB` or a number of bytes.
     #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
     pub cache_size: u64,
+    /// PEM certificate chain for HTTPS (repeatable; the Nth goes with the Nth --tls-key).
+    /// The certificate whose SAN covers the client's SNI is used; the first is the
+    /// default for clients without SNI or with an unknown name.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Vec<PathBuf>,
+    /// PEM private key of the --tls-cert at the same position (repeatable).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Vec<PathBuf>,
+    /// Address for HTTPS (h2 and http/1.1 by ALPN); used when a --tls-cert is given.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
+    pub listen_tls: SocketAddr,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -85,23 +101,34 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let server = match Server::bind(ServerConfig { listen: args.listen, ..Default::default() }, handle).await {
-        Ok(s) => s,
-        Err(e @ ProxyError::Bind { .. }) => {
-            eprintln!("error: {e} (is another server using this port? try --listen 127.0.0.1:0)");
-            return Ok(ExitCode::from(2));
-        }
+    let tls = match tls_settings(&args) {
+        Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
             return Ok(ExitCode::from(2));
         }
     };
+    let Some(server) = bind(ServerConfig { listen: args.listen, ..Default::default() }, &handle, "--listen").await
+    else {
+        return Ok(ExitCode::from(2));
+    };
+    let tls_server = match tls {
+        None => None,
+        Some(tls) => {
+            let config = ServerConfig { listen: args.listen_tls, tls: Some(tls), ..Default::default() };
+            match bind(config, &handle, "--listen-tls").await {
+                Some(s) => Some(s),
+                None => return Ok(ExitCode::from(2)),
+            }
+        }
+    };
     let addr = server.local_addr();
+    let https = tls_server.as_ref().map(|s| format!(" and https://{}/", s.local_addr())).unwrap_or_default();
     {
         let mut out = std::io::stdout().lock();
         match demo_origin {
             Some(origin) => {
-                writeln!(out, "lacquer demo: serving vcl-examples/demo/demo.vcl on http://{addr}/ (demo origin on http://{origin}/)")?;
+                writeln!(out, "lacquer demo: serving vcl-examples/demo/demo.vcl on http://{addr}/{https} (demo origin on http://{origin}/)")?;
                 writeln!(out, "Try:")?;
                 writeln!(out, "  curl -i http://{addr}/             # X-Cache: MISS (fetched from the origin)")?;
                 writeln!(out, "  curl -i http://{addr}/             # X-Cache: HIT, X-Cache-Hits: 1")?;
@@ -114,15 +141,58 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
             None => writeln!(
                 out,
-                "lacquer: serving {} on http://{addr}/ (Ctrl-C stops)",
+                "lacquer: serving {} on http://{addr}/{https} (Ctrl-C stops)",
                 args.vcl.as_deref().unwrap_or(Path::new("-")).display()
             )?,
         }
         out.flush()?;
     }
-    server.run_until(shutdown_signal()).await;
+    // One signal stops every listener; each drains its own connections.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let plain = tokio::spawn(server.run_until(stopped(stop_rx.clone())));
+    let secure = tls_server.map(|s| tokio::spawn(s.run_until(stopped(stop_rx))));
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    let _ = plain.await;
+    if let Some(secure) = secure {
+        let _ = secure.await;
+    }
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The HTTPS settings from `--tls-cert` / `--tls-key`, or `None` without them.
+fn tls_settings(args: &ServeArgs) -> Result<Option<ServerTls>, String> {
+    if args.tls_cert.is_empty() && args.tls_key.is_empty() {
+        return Ok(None);
+    }
+    if args.tls_cert.len() != args.tls_key.len() {
+        return Err(format!(
+            "{} --tls-cert but {} --tls-key: give one key per certificate, in the same order",
+            args.tls_cert.len(),
+            args.tls_key.len()
+        ));
+    }
+    let pairs: Vec<_> = args.tls_cert.iter().cloned().zip(args.tls_key.iter().cloned()).collect();
+    ServerTls::from_files(&pairs).map(Some).map_err(|e| format!("cannot use the TLS certificate: {e}"))
+}
+
+/// Binds a listener; prints why not (and returns `None`) when it cannot.
+async fn bind(config: ServerConfig, handle: &ServiceHandle, flag: &str) -> Option<Server> {
+    match Server::bind(config, handle.clone()).await {
+        Ok(s) => Some(s),
+        Err(e @ ProxyError::Bind { .. }) => {
+            eprintln!("error: {e} (is another server using this port? try {flag} 127.0.0.1:0)");
+            None
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
 }
 
 /// Checks and compiles a VCL file; prints the diagnostics and returns `None` on errors.

@@ -118,6 +118,17 @@ pub struct CacheMeta {
     pub age: i64,
 }
 
+/// What the TLS handshake with the client settled, as VCL reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TlsClient {
+    /// `tls.client.protocol`: `TLSv1.2` or `TLSv1.3`.
+    pub protocol: Bytes,
+    /// `tls.client.cipher`: the suite's OpenSSL name, e.g. `ECDHE-RSA-AES128-GCM-SHA256`.
+    pub cipher: Bytes,
+    /// `tls.client.servername`: the SNI the client sent, empty when it sent none.
+    pub servername: Bytes,
+}
+
 /// Everything one request carries through VCL.
 #[derive(Debug, Clone)]
 pub struct ReqState {
@@ -160,6 +171,8 @@ pub struct ReqState {
     pub hash_always_miss: bool,
     pub hash_ignore_busy: bool,
     pub is_tls: bool,
+    /// The client's TLS connection (`tls.client.*`); `None` on plain HTTP.
+    pub tls_client: Option<TlsClient>,
     /// Lines written by `log`.
     pub log: Vec<Bytes>,
     /// xorshift state for `randombool`/`randomint`/`randomstr` (seeded per request).
@@ -205,6 +218,7 @@ impl Default for ReqState {
             hash_always_miss: false,
             hash_ignore_busy: false,
             is_tls: false,
+            tls_client: None,
             log: Vec::new(),
             rng: 0x9E37_79B9_7F4A_7C15,
             testing: None,

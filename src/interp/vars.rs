@@ -123,6 +123,12 @@ fn builtin(st: &ReqState, program: &Program, b: BVar) -> Value {
         // not speak HTTP/3.
         IsH2 => Value::Bool(st.req.proto.starts_with(b"HTTP/2")),
         IsH3 => Value::Bool(false),
+        // Fastly: req.protocol is "http" or "https"; the tls.client.* strings are not set
+        // when the client did not connect over TLS, and servername is "" without SNI.
+        ReqProtocol => Value::str(if st.is_tls { "https" } else { "http" }),
+        TlsClientProtocol => st.tls_client.as_ref().map_or(Value::NotSet, |t| s(&t.protocol)),
+        TlsClientCipher => st.tls_client.as_ref().map_or(Value::NotSet, |t| s(&t.cipher)),
+        TlsClientServername => st.tls_client.as_ref().map_or(Value::NotSet, |t| s(&t.servername)),
         // `lacquer test` only: falco's `testing.*` variables.
         TestingState | TestingSyntheticBody | TestingOriginHostHeader | TestingReturnValue => {
             crate::testing::read_var(st, program, b)

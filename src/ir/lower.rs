@@ -695,6 +695,11 @@ fn backend_props(props: &[ast::Property]) -> BackendProps {
     let mut out = BackendProps::default();
     for p in props {
         let ast::PropValue::Expr(e) = &p.value else { continue };
+        if let ("ssl_check_cert", ExprKind::Var(v)) = (p.name.name.as_str(), &e.kind) {
+            // Fastly: `always` (the default) or `never`.
+            out.ssl_check_cert = Some(v.name != "never");
+            continue;
+        }
         let ExprKind::Literal(lit) = &e.kind else { continue };
         match (p.name.name.as_str(), lit) {
             ("host", Literal::String(s)) => out.host = Some(s.value.clone()),
@@ -707,6 +712,15 @@ fn backend_props(props: &[ast::Property]) -> BackendProps {
             ("first_byte_timeout", Literal::Rtime(ns)) => out.first_byte_timeout = Some(*ns),
             ("between_bytes_timeout", Literal::Rtime(ns)) => out.between_bytes_timeout = Some(*ns),
             ("max_connections", Literal::Integer(i)) => out.max_connections = Some(*i),
+            ("ssl_cert_hostname", Literal::String(s)) => out.ssl_cert_hostname = Some(s.value.clone()),
+            ("ssl_sni_hostname", Literal::String(s)) => out.ssl_sni_hostname = Some(s.value.clone()),
+            ("ssl_hostname", Literal::String(s)) => out.ssl_hostname = Some(s.value.clone()),
+            ("ssl_ca_cert", Literal::String(s)) => out.ssl_ca_cert = Some(s.value.clone()),
+            ("ssl_client_cert", Literal::String(s)) => out.ssl_client_cert = Some(s.value.clone()),
+            ("ssl_client_key", Literal::String(s)) => out.ssl_client_key = Some(s.value.clone()),
+            ("ssl_ciphers", Literal::String(s)) => out.ssl_ciphers = Some(s.value.clone()),
+            ("min_tls_version", Literal::String(s)) => out.min_tls_version = Some(s.value.clone()),
+            ("max_tls_version", Literal::String(s)) => out.max_tls_version = Some(s.value.clone()),
             _ => {}
         }
     }

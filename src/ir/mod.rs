@@ -342,6 +342,22 @@ pub struct BackendProps {
     pub first_byte_timeout: Option<i64>,
     pub between_bytes_timeout: Option<i64>,
     pub max_connections: Option<i64>,
+    /// `.ssl_cert_hostname`: the name the origin's certificate must carry.
+    pub ssl_cert_hostname: Option<String>,
+    /// `.ssl_sni_hostname`: the SNI sent to the origin.
+    pub ssl_sni_hostname: Option<String>,
+    /// `.ssl_hostname` (deprecated): both of the above at once.
+    pub ssl_hostname: Option<String>,
+    /// `.ssl_check_cert`: `Some(false)` for `never`; `None` means Fastly's `always`.
+    pub ssl_check_cert: Option<bool>,
+    /// `.ssl_ca_cert`: PEM of an extra trust root.
+    pub ssl_ca_cert: Option<String>,
+    pub ssl_client_cert: Option<String>,
+    pub ssl_client_key: Option<String>,
+    pub ssl_ciphers: Option<String>,
+    /// `.min_tls_version` / `.max_tls_version`, e.g. `"1.2"`.
+    pub min_tls_version: Option<String>,
+    pub max_tls_version: Option<String>,
 }
 
 /// A compiled regex literal.

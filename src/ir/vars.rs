@@ -83,6 +83,10 @@ pub enum BVar {
     BereqUrlDirname,
     IsH2,
     IsH3,
+    ReqProtocol,
+    TlsClientProtocol,
+    TlsClientCipher,
+    TlsClientServername,
     // `lacquer test` only (see [`testing`]): falco's `testing.*` variables.
     TestingState,
     TestingSyntheticBody,
@@ -101,7 +105,6 @@ const NAMES: &[(&str, BVar)] = &[
     ("req.url.basename", BVar::ReqUrlBasename),
     ("req.url.dirname", BVar::ReqUrlDirname),
     ("req.proto", BVar::ReqProto),
-    ("req.protocol", BVar::ReqProto),
     ("req.restarts", BVar::ReqRestarts),
     ("req.backend", BVar::ReqBackend),
     ("req.backend.name", BVar::ReqBackendName),
@@ -172,6 +175,10 @@ const NAMES: &[(&str, BVar)] = &[
     ("bereq.url.dirname", BVar::BereqUrlDirname),
     ("fastly_info.is_h2", BVar::IsH2),
     ("fastly_info.is_h3", BVar::IsH3),
+    ("req.protocol", BVar::ReqProtocol),
+    ("tls.client.protocol", BVar::TlsClientProtocol),
+    ("tls.client.cipher", BVar::TlsClientCipher),
+    ("tls.client.servername", BVar::TlsClientServername),
 ];
 
 /// `lacquer test`: the handles of the test framework's `testing.*` variables (resolved

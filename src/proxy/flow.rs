@@ -155,6 +155,15 @@ fn intake(
     st.req.headers = headers;
     st.client_ip = peer.ip();
     st.server_ip = local.ip();
+    // The listener puts the connection's TLS facts on requests that came over HTTPS.
+    if let Some(tls) = parts.extensions.get::<crate::interp::state::TlsClient>() {
+        st.is_tls = true;
+        st.tls_client = Some(tls.clone());
+        // Fastly: `Fastly-SSL: 1` on requests that arrived over TLS, unless already present.
+        if st.req.headers.get(b"fastly-ssl").is_none() {
+            st.req.headers.set(b"fastly-ssl", Bytes::from_static(b"1"));
+        }
+    }
     st.server_identity = Bytes::from(config.server_identity.clone());
     st.server_hostname = Bytes::from(config.server_identity.clone());
     st.server_datacenter = Bytes::from(config.datacenter.clone());

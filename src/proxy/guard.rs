@@ -21,7 +21,6 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::TcpStream;
 
 const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0";
 
@@ -55,21 +54,21 @@ impl Verdicts {
     }
 }
 
-/// A TCP stream whose reads are followed by the framing sniffer.
-pub(crate) struct GuardedStream {
-    inner: TcpStream,
+/// A connection (TCP, or TLS over it) whose reads are followed by the framing sniffer.
+pub(crate) struct GuardedStream<S> {
+    inner: S,
     sniffer: Sniffer,
 }
 
-impl GuardedStream {
+impl<S> GuardedStream<S> {
     /// Wraps `inner`; heads over `max_head` bytes get [`Verdict::TooLarge`].
-    pub(crate) fn new(inner: TcpStream, max_head: usize) -> (GuardedStream, Verdicts) {
+    pub(crate) fn new(inner: S, max_head: usize) -> (GuardedStream<S>, Verdicts) {
         let verdicts = Verdicts::default();
         (GuardedStream { inner, sniffer: Sniffer::new(verdicts.clone(), max_head) }, verdicts)
     }
 }
 
-impl AsyncRead for GuardedStream {
+impl<S: AsyncRead + Unpin> AsyncRead for GuardedStream<S> {
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         let before = buf.filled().len();
@@ -81,7 +80,7 @@ impl AsyncRead for GuardedStream {
     }
 }
 
-impl AsyncWrite for GuardedStream {
+impl<S: AsyncWrite + Unpin> AsyncWrite for GuardedStream<S> {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
     }

@@ -1,7 +1,8 @@
 //! The edge: `lacquer serve`'s HTTP server and Fastly's request flow over it.
 //!
 //! `server` accepts connections (HTTP/1.1 and h2c through hyper-util's auto builder,
-//! `TCP_NODELAY`, header read timeout, header size and count limits, graceful shutdown)
+//! `TCP_NODELAY`, header read timeout, header size and count limits, graceful shutdown;
+//! with `tls`, HTTPS with a certificate chosen by SNI and h2 by ALPN)
 //! and hands each request to `flow`, which runs the VCL state machine
 //! (recv → hash → lookup → hit | miss | pass → fetch → deliver → log, with error and
 //! restart) against the cache and the backends. `deliver` turns the final `resp` into
@@ -21,11 +22,13 @@ mod flow;
 mod guard;
 mod server;
 mod service;
+mod tls;
 
 pub use body::Body;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use server::{RunningServer, Server, ServerConfig};
 pub use service::{Service, ServiceConfig, ServiceHandle};
+pub use tls::{PemPair, ServerTls, TlsError};
 
 use crate::backend::{BackendError, FetchError};
 

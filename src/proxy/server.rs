@@ -3,6 +3,12 @@
 //! read timeout (slowloris), limits on header size and count (431), and a graceful
 //! shutdown: stop accepting, let in-flight requests finish (bounded), close.
 //!
+//! With [`ServerConfig::tls`] the listener terminates TLS first (see [`super::tls`]): the
+//! handshake must finish within the header read timeout (a client that stalls it is cut
+//! off like a slowloris one), then the same HTTP/1.1 or h2 (ALPN) serving runs over the
+//! decrypted stream, guard included, and each request carries the connection's TLS facts
+//! for VCL (`tls.client.*`, `req.is_ssl`).
+//!
 //! Request smuggling: hyper rejects conflicting `Content-Length`s and non-chunked
 //! `Transfer-Encoding` with 400; a request carrying both `Transfer-Encoding` and
 //! `Content-Length` is refused here with 400 too (hyper alone would accept it, decode it
@@ -19,7 +25,8 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinSet;
 
@@ -27,7 +34,9 @@ use super::body::Body;
 use super::flow;
 use super::guard::{GuardedStream, Verdict};
 use super::service::ServiceHandle;
+use super::tls::ServerTls;
 use super::ProxyError;
+use crate::interp::state::TlsClient;
 
 /// Listener settings.
 #[derive(Debug, Clone)]
@@ -41,6 +50,8 @@ pub struct ServerConfig {
     pub max_header_bytes: usize,
     /// How long shutdown waits for in-flight requests.
     pub shutdown_grace: Duration,
+    /// Terminate TLS on this listener (HTTPS); `None` serves plain HTTP.
+    pub tls: Option<ServerTls>,
 }
 
 impl Default for ServerConfig {
@@ -51,6 +62,7 @@ impl Default for ServerConfig {
             max_headers: 200,
             max_header_bytes: 69 * 1024,
             shutdown_grace: Duration::from_secs(10),
+            tls: None,
         }
     }
 }
@@ -81,6 +93,7 @@ impl Server {
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
         let Server { listener, handle, config } = self;
         let builder = Arc::new(builder(&config));
+        let acceptor = config.tls.as_ref().map(ServerTls::acceptor);
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut connections = JoinSet::new();
         tokio::pin!(shutdown);
@@ -98,14 +111,19 @@ impl Server {
                         }
                     };
                     while connections.try_join_next().is_some() {}
-                    connections.spawn(connection(
-                        stream,
+                    let conn = Conn {
                         peer,
-                        handle.clone(),
-                        builder.clone(),
-                        config.max_header_bytes,
-                        stop_rx.clone(),
-                    ));
+                        handle: handle.clone(),
+                        builder: builder.clone(),
+                        max_head: config.max_header_bytes,
+                        stop: stop_rx.clone(),
+                    };
+                    match &acceptor {
+                        None => connections.spawn(conn.plain(stream)),
+                        Some(acceptor) => {
+                            connections.spawn(conn.tls(stream, acceptor.clone(), config.header_read_timeout))
+                        }
+                    };
                 }
             }
         }
@@ -177,41 +195,75 @@ fn builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
     b
 }
 
-async fn connection(
-    stream: tokio::net::TcpStream,
+/// One accepted connection and what serving it needs.
+struct Conn {
     peer: SocketAddr,
     handle: ServiceHandle,
     builder: Arc<auto::Builder<TokioExecutor>>,
     max_head: usize,
-    mut stop: watch::Receiver<bool>,
-) {
-    // Never TCP_CORK: small responses go out at once.
-    let _ = stream.set_nodelay(true);
-    let local = stream.local_addr().unwrap_or(peer);
-    let (stream, verdicts) = GuardedStream::new(stream, max_head);
-    let service = service_fn(move |req| {
-        let handle = handle.clone();
-        let verdicts = verdicts.clone();
-        async move { Ok::<_, Infallible>(serve(handle, req, peer, local, &verdicts).await) }
-    });
-    let conn = builder.serve_connection(TokioIo::new(stream), service);
-    tokio::pin!(conn);
-    let mut stopping = *stop.borrow();
-    if stopping {
-        conn.as_mut().graceful_shutdown();
+    stop: watch::Receiver<bool>,
+}
+
+impl Conn {
+    async fn plain(self, stream: TcpStream) {
+        // Never TCP_CORK: small responses go out at once.
+        let _ = stream.set_nodelay(true);
+        let local = stream.local_addr().unwrap_or(self.peer);
+        self.serve(stream, local, None).await;
     }
-    loop {
-        tokio::select! {
-            result = conn.as_mut() => {
-                if let Err(e) = result {
-                    tracing::debug!(%peer, error = %e, "downstream connection ended with an error");
-                }
+
+    /// Handshakes (bounded by the header read timeout), then serves over TLS.
+    async fn tls(self, stream: TcpStream, acceptor: tokio_rustls::TlsAcceptor, handshake_timeout: Duration) {
+        let _ = stream.set_nodelay(true);
+        let local = stream.local_addr().unwrap_or(self.peer);
+        let stream = match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => {
+                tracing::debug!(peer = %self.peer, error = %e, "TLS handshake failed");
                 return;
             }
-            changed = stop.changed(), if !stopping => {
-                stopping = true;
-                if changed.is_ok() {
-                    conn.as_mut().graceful_shutdown();
+            Err(_) => {
+                tracing::debug!(peer = %self.peer, "TLS handshake timed out");
+                return;
+            }
+        };
+        let facts = super::tls::client_facts(stream.get_ref().1);
+        self.serve(stream, local, Some(facts)).await;
+    }
+
+    async fn serve<S>(self, stream: S, local: SocketAddr, tls: Option<TlsClient>)
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let Conn { peer, handle, builder, max_head, mut stop } = self;
+        let (stream, verdicts) = GuardedStream::new(stream, max_head);
+        let service = service_fn(move |mut req: http::Request<Incoming>| {
+            let handle = handle.clone();
+            let verdicts = verdicts.clone();
+            if let Some(tls) = &tls {
+                req.extensions_mut().insert(tls.clone());
+            }
+            async move { Ok::<_, Infallible>(serve(handle, req, peer, local, &verdicts).await) }
+        });
+        let conn = builder.serve_connection(TokioIo::new(stream), service);
+        tokio::pin!(conn);
+        let mut stopping = *stop.borrow();
+        if stopping {
+            conn.as_mut().graceful_shutdown();
+        }
+        loop {
+            tokio::select! {
+                result = conn.as_mut() => {
+                    if let Err(e) = result {
+                        tracing::debug!(%peer, error = %e, "downstream connection ended with an error");
+                    }
+                    return;
+                }
+                changed = stop.changed(), if !stopping => {
+                    stopping = true;
+                    if changed.is_ok() {
+                        conn.as_mut().graceful_shutdown();
+                    }
                 }
             }
         }
