@@ -2,7 +2,7 @@
 //! headers Fastly's `#FASTLY deliver` macro adds (added here, before `vcl_deliver` runs,
 //! so VCL after the macro can still change them), then the HTTP response from `resp` as
 //! `vcl_deliver` left it: `304` for a matching conditional request and `206` for a single
-//! byte range on objects the edge holds whole, bodies left off for HEAD by hyper.
+//! byte range on objects the edge holds whole, bodies left off for HEAD (with their length).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -172,6 +172,19 @@ pub(crate) fn respond(st: &ReqState, payload: Payload, conditional: bool) -> htt
                 }
             }
         }
+    }
+    if method == "HEAD" {
+        // The head a GET would get, and no body. HTTP/1 would drop the body itself, but
+        // HTTP/2 must not send DATA for a HEAD, so the length is stated and the body left
+        // out here (dropping a stream stops its reader).
+        let len = match &body {
+            Body::Full(b) => Some(b.as_ref().map_or(0, |b| b.len() as u64)),
+            Body::Stream { len, .. } => *len,
+        };
+        if let Some(len) = len.filter(|_| status != 304 && status != 204) {
+            set(&mut headers, "content-length", len.to_string());
+        }
+        body = Body::empty();
     }
     let mut response = http::Response::new(body);
     *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::SERVICE_UNAVAILABLE);

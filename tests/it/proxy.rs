@@ -723,6 +723,12 @@ async fn http2_cleartext_is_served() {
     assert_eq!(body.as_ref(), b"h2");
     // HTTP/2's :authority is the host: the same key as HTTP/1's Host.
     assert_eq!(e.request("GET", "/", &[]).await.header("x-cache"), Some("HIT"));
+    // HEAD over HTTP/2: the length of the body a GET would get, and no DATA frames.
+    let head = http::Request::head(e.url("/")).body(Full::new(Bytes::new())).unwrap();
+    let resp = tokio::time::timeout(WAIT, client.request(head)).await.unwrap().expect("HEAD over h2");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers().get("content-length").unwrap(), "2");
+    assert!(resp.into_body().collect().await.unwrap().to_bytes().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
