@@ -259,6 +259,42 @@ mod tests {
         assert!(moved > 50 && moved < 150, "about a third of the keys were on member 1: {moved}");
     }
 
+    // Members may name backends and directors declared later; a director is a member
+    // like a backend (Fastly: directors "can also be used as a backend in other
+    // directors"), and its health follows its own members.
+    #[test]
+    fn lowering_resolves_members_and_nested_directors() {
+        let program = super::super::compile_for_tests(
+            r#"
+director outer fallback { { .backend = inner; } { .backend = F_c; } }
+director inner chash { .key = client; .seed = 7; .vnodes_per_node = 16; .quorum = 50%;
+  { .backend = F_a; .id = "a"; } { .backend = F_b; .id = "b"; .weight = 3; } }
+backend F_a { .host = "127.0.0.1"; }
+backend F_b { .host = "127.0.0.1"; }
+backend F_c { .host = "127.0.0.1"; }
+"#,
+        );
+        let idx = |name: &str| program.backends.iter().position(|b| b.name == name).unwrap() as u32;
+        let inner = program.backends[idx("inner") as usize].director.clone().unwrap();
+        assert_eq!(
+            (inner.kind, inner.key, inner.seed, inner.vnodes_per_node),
+            (DirectorKind::Chash, ChashKey::Client, 7, Some(16))
+        );
+        assert_eq!(inner.quorum, Some(50));
+        assert_eq!(
+            inner.members.iter().map(|m| (m.backend, m.weight)).collect::<Vec<_>>(),
+            [(idx("F_a"), 1), (idx("F_b"), 3)]
+        );
+        let outer = program.backends[idx("outer") as usize].director.clone().unwrap();
+        assert_eq!(outer.members[0].backend, idx("inner"));
+        // F_b (3 of 4 weight) down: inner is below 50% quorum, so outer relies on F_c.
+        let (a, b, c) = (idx("F_a"), idx("F_b"), idx("F_c"));
+        assert!(!healthy(&program, idx("inner"), &|i| i != b));
+        assert!(healthy(&program, idx("inner"), &|i| i != a));
+        assert!(healthy(&program, idx("outer"), &|i| i != b));
+        assert!(!healthy(&program, idx("outer"), &|i| i != b && i != c));
+    }
+
     #[test]
     fn fallback_takes_the_first_healthy() {
         let d = Director::new("d", info(DirectorKind::Fallback, &[1, 1, 1]));

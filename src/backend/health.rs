@@ -339,3 +339,54 @@ impl Target {
         matches!(tokio::time::timeout(p.timeout, attempt).await, Ok(Some(s)) if s == p.expected_response)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Defaults of Fastly's Terraform provider (see the constants above).
+    #[test]
+    fn an_empty_probe_gets_fastlys_defaults() {
+        let p = Probe::from_props(&ProbeProps::default()).unwrap().unwrap();
+        assert_eq!((p.method.as_str(), p.path.as_str(), p.expected_response), ("HEAD", "/", 200));
+        assert_eq!((p.interval, p.timeout), (Duration::from_secs(5), Duration::from_millis(500)));
+        assert_eq!((p.window, p.threshold, p.initial), (5, 3, 3));
+    }
+
+    // Fastly's VCL form: one string per request line.
+    #[test]
+    fn request_lines_become_method_path_and_headers() {
+        let props = ProbeProps {
+            request: vec!["GET /health HTTP/1.1".into(), "Host: example.com".into(), "Connection: close".into()],
+            expected_response: Some(204),
+            ..ProbeProps::default()
+        };
+        let p = Probe::from_props(&props).unwrap().unwrap();
+        assert_eq!((p.method.as_str(), p.path.as_str(), p.expected_response), ("GET", "/health", 204));
+        assert_eq!(p.headers[0], ("Host".to_string(), "example.com".to_string()));
+        let bad = ProbeProps { request: vec!["nonsense".into()], ..ProbeProps::default() };
+        assert!(Probe::from_props(&bad).is_err());
+    }
+
+    // Fastly: `.dummy = true` probes do no HTTP checks.
+    #[test]
+    fn dummy_probes_do_not_check() {
+        assert_eq!(Probe::from_props(&ProbeProps { dummy: true, ..ProbeProps::default() }).unwrap(), None);
+    }
+
+    #[test]
+    fn connection_slots_are_counted_and_given_back() {
+        let program = super::super::compile_for_tests(
+            "backend F_a { .host = \"127.0.0.1\"; .port = \"1\"; .max_connections = 2; }",
+        );
+        let table = HealthTable::for_program(&program);
+        let one = table.try_acquire(0).expect("first slot");
+        let two = table.try_acquire(0).expect("second slot");
+        assert!(table.try_acquire(0).is_none());
+        assert!(!table.is_usable(0), "no room counts as unhealthy (Fastly's req.backend.healthy)");
+        drop(one);
+        assert!(table.is_usable(0));
+        drop(two);
+        assert_eq!(table.in_flight(0), 0);
+    }
+}

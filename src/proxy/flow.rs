@@ -10,6 +10,12 @@
 //! stale-while-revalidate is served at once while one background fetch refreshes it;
 //! inside stale-if-error it is served when VCL says `deliver_stale` (or the backend is
 //! sick). A body that fails midway is never stored.
+//!
+//! The fetch goes to the backend `backend::Backends::select` chooses: `req.backend`
+//! itself, or a member of the director it names, among the backends the health checks
+//! call healthy and that have a free `.max_connections` slot; Fastly's generated 503s
+//! ("Backend is unhealthy", "All backends failed or unhealthy", "Quorum weight not
+//! reached", "backend.max_conn reached") otherwise.
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -298,15 +298,16 @@ async fn fallback_director_takes_the_first_healthy_in_order() {
 
 // Fastly: the hash director is "keyed on the request hash (cache key)": the same URL
 // always reaches the same member while the members' health stays the same; the client
-// director does the same with `client.identity`.
+// director does the same with `client.identity`, chash with a consistent hash ring.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn hash_and_client_directors_are_sticky() {
+async fn hash_client_and_chash_directors_are_sticky() {
     let (origins, _ups) = three_origins().await;
     let backends: String = ["F_a", "F_b", "F_c"].iter().zip(&origins).map(|(n, o)| probed_backend(n, o, 3)).collect();
     let members = "{ .backend = F_a; .weight = 1; } { .backend = F_b; .weight = 1; } { .backend = F_c; .weight = 1; }";
     let vcl = format!(
         "{backends}director by_url hash {{ {members} }}\ndirector by_client client {{ {members} }}\n\
-         sub vcl_recv {{\n  if (req.http.X-Sticky-Client) {{ set client.identity = req.http.X-Sticky-Client; set req.backend = by_client; }} else {{ set req.backend = by_url; }}\n  return(pass);\n}}\n"
+         director ring chash {{ {{ .backend = F_a; .id = \"a\"; }} {{ .backend = F_b; .id = \"b\"; }} {{ .backend = F_c; .id = \"c\"; }} }}\n\
+         sub vcl_recv {{\n  if (req.http.X-Sticky-Client) {{ set client.identity = req.http.X-Sticky-Client; set req.backend = by_client; }}\n  else if (req.url ~ \"^/ring\") {{ set req.backend = ring; }}\n  else {{ set req.backend = by_url; }}\n  return(pass);\n}}\n"
     );
     let e = edge(&vcl).await;
     let mut seen_members = std::collections::HashSet::new();
@@ -325,6 +326,16 @@ async fn hash_and_client_directors_are_sticky() {
         by_client.insert(e.request(&format!("/c{i}"), &[("X-Sticky-Client", "user-42")]).await.text());
     }
     assert_eq!(by_client.len(), 1, "one client identity, one member: {by_client:?}");
+
+    // chash (`.key = object` by default): sticky per URL too.
+    let mut on_ring = std::collections::HashSet::new();
+    for i in 0..12 {
+        let path = format!("/ring/{i}");
+        let first = e.get(&path).await.text();
+        assert_eq!(e.get(&path).await.text(), first, "{path} stays on one ring member");
+        on_ring.insert(first);
+    }
+    assert!(on_ring.len() >= 2, "the ring spreads URLs: {on_ring:?}");
 }
 
 // Fastly (API default `max_conn` 200; the 503 guide's "backend.max_conn reached": a
