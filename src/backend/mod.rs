@@ -1,15 +1,15 @@
 //! Origins: one pooled HTTP/1.1 client per declared `backend`, with the declaration's
 //! connect / first-byte / between-bytes timeouts (Fastly's defaults 1s / 15s / 10s when
-//! not declared), and the fetch errors Fastly turns into generated 503s.
+//! not declared), and the fetch errors Fastly turns into generated 503s. [`Backends`]
+//! selects the backend for a request: directly, or through a director (`director`), among
+//! the backends the health checks (`health`) call healthy and that have a free
+//! `.max_connections` slot.
 //!
 //! A `.ssl = true` backend connects over TLS (see [`tls`]): certificate checked against
 //! `.ssl_cert_hostname` with webpki-roots plus `.ssl_ca_cert`, SNI from
 //! `.ssl_sni_hostname`, `.ssl_check_cert = never` honoured; a failed handshake is a
 //! [`FetchError::Tls`] with Fastly's message. TLS fields lacquer cannot honour are refused
 //! when the service is built, never silently dropped.
-//!
-//! Minimal for now: no health checks (every backend is healthy), no directors (choosing
-//! one fails the request loudly), no `.max_connections` limit.
 
 mod tls;
 
@@ -24,7 +24,13 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use self::tls::{Connector, HandshakeError, OriginTls};
-use crate::ir::{BackendInfo, Program};
+use crate::ir::{BackendInfo, DirectorKind, Program};
+
+pub mod director;
+pub mod health;
+
+use director::{Director, Pick};
+use health::{ConnSlot, HealthTable, Probe, Prober};
 
 /// Fastly's default `.connect_timeout`.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
@@ -44,6 +50,8 @@ pub enum BackendError {
     MissingHost { name: String },
     #[error("invalid backend \"{name}\": .port \"{port}\" is not a port number")]
     BadPort { name: String, port: String },
+    #[error("invalid backend \"{name}\": .probe: {detail}")]
+    BadProbe { name: String, detail: String },
 }
 
 /// Why a fetch from an origin failed; each maps to the `obj.response` of the 503 Fastly
@@ -240,33 +248,101 @@ fn exact(buf: BytesMut) -> Bytes {
     }
 }
 
-/// The program's backends by index (`None` for directors), and the default one.
+/// The program's backends and directors by index, their shared health, and the probes
+/// that keep it.
 #[derive(Debug, Default)]
 pub struct Backends {
     list: Vec<Option<Arc<Backend>>>,
+    directors: Vec<Option<Director>>,
     default: Option<u32>,
+    health: HealthTable,
+    prober: Prober,
+    /// splitmix64 state for the random director, seeded per version from the OS's
+    /// per-process hash keys.
+    random: std::sync::atomic::AtomicU64,
 }
 
-/// Why no backend could be used for a request.
+/// Why no backend could be used for a request; each maps to the `obj.response` of the
+/// 503 Fastly generates.
 #[derive(Debug, thiserror::Error)]
 pub enum SelectError {
-    #[error("not supported yet: directors in serve (\"{0}\")")]
-    Director(String),
     #[error("no backend is declared")]
     NoBackend,
+    #[error("backend \"{0}\" is unhealthy")]
+    Unhealthy(String),
+    #[error("backend \"{0}\" has all its .max_connections in use")]
+    MaxConnections(String),
+    #[error("director \"{0}\" is below its .quorum")]
+    Quorum(String),
+    #[error("director \"{name}\" has no usable member")]
+    AllFailed { name: String, chash: bool },
+    #[error("not supported yet: shield directors in serve (\"{0}\")")]
+    Shield(String),
+}
+
+impl SelectError {
+    /// The `obj.response` of the generated 503.
+    pub fn obj_response(&self) -> &'static str {
+        match self {
+            // Fastly: "Backend is unhealthy": the selected backend's health check
+            // reports it down, and Fastly does not send it the request.
+            SelectError::Unhealthy(_) => "Backend is unhealthy",
+            // Fastly's 503 guide: "503 backend.max_conn reached" when a request is made
+            // to a backend that has reached its limit.
+            SelectError::MaxConnections(_) => "backend.max_conn reached",
+            // Fastly's older director guide: below quorum → "Quorum weight not reached".
+            SelectError::Quorum(_) => "Quorum weight not reached",
+            SelectError::AllFailed { chash: false, .. } => "All backends failed or unhealthy",
+            SelectError::AllFailed { chash: true, .. } => "All backends failed or unhealthy (chash)",
+            SelectError::NoBackend => "No healthy backends",
+            SelectError::Shield(_) => "not supported yet: shield directors in serve",
+        }
+    }
+}
+
+/// The backend a request fetches from, with the connection slot it holds until the fetch
+/// ends.
+#[derive(Debug)]
+pub struct Selected {
+    pub index: u32,
+    pub backend: Arc<Backend>,
+    /// The director the request was routed through and how many backends it may try.
+    pub director: Option<(u32, usize)>,
+    pub slot: ConnSlot,
 }
 
 impl Backends {
-    /// Every backend of `program`, connected lazily. Fails on the first declaration
-    /// `serve` cannot use (no host, bad port, TLS settings it cannot honour).
+    /// Every backend and director of `program`, connected lazily, all healthy but those
+    /// whose probe starts below its threshold. Fails on the first declaration `serve`
+    /// cannot use (no host, bad port, TLS settings it cannot honour, bad probe).
     pub fn from_program(program: &Program) -> Result<Backends, BackendError> {
+        let health = HealthTable::for_program(program);
         let mut list = Vec::with_capacity(program.backends.len());
-        for info in &program.backends {
-            list.push(if info.is_director { None } else { Some(Arc::new(Backend::new(info)?)) });
+        let mut directors = Vec::with_capacity(program.backends.len());
+        let mut probed = Vec::new();
+        for (idx, info) in program.backends.iter().enumerate() {
+            if let Some(d) = &info.director {
+                list.push(None);
+                directors.push(Some(Director::new(&info.name, d.clone())));
+                continue;
+            }
+            let backend = Arc::new(Backend::new(info)?);
+            if let Some(p) = &info.props.probe {
+                let probe = Probe::from_props(p)
+                    .map_err(|detail| BackendError::BadProbe { name: info.name.clone(), detail })?;
+                if let Some(probe) = probe {
+                    probed.push((idx as u32, backend.clone(), probe));
+                }
+            }
+            list.push(Some(backend));
+            directors.push(None);
         }
         // Fastly: the first declared backend is the default `req.backend`.
         let default = program.backends.iter().position(|b| !b.is_director).map(|i| i as u32);
-        Ok(Backends { list, default })
+        let prober = Prober::new(probed, &health);
+        let seed =
+            std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), program.backends.len());
+        Ok(Backends { list, directors, default, health, prober, random: seed.into() })
     }
 
     /// The backend `req.backend` starts as.
@@ -274,21 +350,101 @@ impl Backends {
         self.default
     }
 
-    /// The backend to fetch from for the chosen index (or the default).
-    pub fn select(&self, program: &Program, chosen: Option<u32>) -> Result<Arc<Backend>, SelectError> {
+    /// The health every request of this version reads.
+    pub fn health(&self) -> &HealthTable {
+        &self.health
+    }
+
+    /// A random number for the random director (Fastly picks at random; the request's
+    /// own seeded generator would repeat itself on a kept-alive connection).
+    pub fn next_random(&self) -> u64 {
+        let x = self.random.fetch_add(0x9e37_79b9_7f4a_7c15, std::sync::atomic::Ordering::Relaxed);
+        director::key_hash(0, &x.to_le_bytes())
+    }
+
+    /// The health checks of this version.
+    pub fn prober(&self) -> &Prober {
+        &self.prober
+    }
+
+    /// The backend to fetch from for the chosen backend or director (or the default),
+    /// with one of its connection slots. `mocked_sick` are backends a test marked sick;
+    /// `p.tried` lists backends whose connection already failed for this request.
+    pub fn select(
+        &self,
+        program: &Program,
+        chosen: Option<u32>,
+        mocked_sick: &[u32],
+        p: &Pick<'_>,
+    ) -> Result<Selected, SelectError> {
         let idx = chosen.or(self.default).ok_or(SelectError::NoBackend)?;
-        match self.list.get(idx as usize) {
-            Some(Some(b)) => Ok(b.clone()),
-            Some(None) => Err(SelectError::Director(
-                program.backends.get(idx as usize).map_or_else(String::new, |b| b.name.clone()),
-            )),
-            None => Err(SelectError::NoBackend),
+        if let Some(Some(d)) = self.directors.get(idx as usize) {
+            if mocked_sick.contains(&idx) {
+                return Err(d.failed());
+            }
+            let (index, backend, slot) = self.through(program, d, mocked_sick, p, 0)?;
+            return Ok(Selected { index, backend, director: Some((idx, d.attempts())), slot });
+        }
+        let backend = self.backend(idx)?;
+        if mocked_sick.contains(&idx) || !self.health.probe_healthy(idx) {
+            return Err(SelectError::Unhealthy(backend.name.clone()));
+        }
+        let slot = self.health.try_acquire(idx).ok_or_else(|| SelectError::MaxConnections(backend.name.clone()))?;
+        Ok(Selected { index: idx, backend, director: None, slot })
+    }
+
+    /// A backend chosen through director `d` (and any directors nested in it).
+    fn through(
+        &self,
+        program: &Program,
+        d: &Director,
+        mocked_sick: &[u32],
+        p: &Pick<'_>,
+        depth: u32,
+    ) -> Result<(u32, Arc<Backend>, ConnSlot), SelectError> {
+        if d.info.kind == DirectorKind::Shield {
+            return Err(SelectError::Shield(d.name.clone()));
+        }
+        if depth > 8 {
+            return Err(d.failed());
+        }
+        let backend_ok = |b: u32| !mocked_sick.contains(&b) && self.health.is_usable(b);
+        let member_ok = |b: u32| !mocked_sick.contains(&b) && director::healthy(program, b, &backend_ok);
+        // Quorum counts every member, tried or not: it is the director's health.
+        let (mut up, mut total, mut any) = (0u64, 0u64, false);
+        for m in &d.info.members {
+            total += u64::from(m.weight);
+            if member_ok(m.backend) {
+                up += u64::from(m.weight);
+                any = true;
+            }
+        }
+        if any && !director::quorum_met(d.info.quorum, up, total, any) {
+            return Err(SelectError::Quorum(d.name.clone()));
+        }
+        // A member whose slots are all taken between the health read and the acquire is
+        // skipped like an unhealthy one.
+        let mut skipped: Vec<u32> = p.tried.to_vec();
+        loop {
+            let pick = Pick { tried: &skipped, ..*p };
+            let pos = d.choose(&pick, &member_ok).ok_or_else(|| d.failed())?;
+            let member = d.info.members[pos].backend;
+            if let Some(Some(nested)) = self.directors.get(member as usize) {
+                return self.through(program, nested, mocked_sick, p, depth + 1);
+            }
+            let backend = self.backend(member)?;
+            match self.health.try_acquire(member) {
+                Some(slot) => return Ok((member, backend, slot)),
+                None => skipped.push(member),
+            }
         }
     }
 
-    /// Names of declared directors (`serve` warns about them at startup).
-    pub fn directors(program: &Program) -> Vec<&str> {
-        program.backends.iter().filter(|b| b.is_director).map(|b| b.name.as_str()).collect()
+    fn backend(&self, idx: u32) -> Result<Arc<Backend>, SelectError> {
+        match self.list.get(idx as usize) {
+            Some(Some(b)) => Ok(b.clone()),
+            _ => Err(SelectError::NoBackend),
+        }
     }
 }
 
@@ -329,4 +485,17 @@ fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
         source = s.source();
     }
     false
+}
+
+/// A checked and compiled program for unit tests (panics on any error diagnostic).
+#[cfg(test)]
+fn compile_for_tests(src: &str) -> Program {
+    use crate::assemble::{MemoryLoader, SourceKind};
+    let a = crate::analysis::analyze("test.vcl", src.as_bytes(), SourceKind::File, &mut MemoryLoader::default(), false);
+    let errors: Vec<_> =
+        a.diagnostics.iter().filter(|d| d.severity == crate::diag::Severity::Error).map(|d| &d.message).collect();
+    assert!(errors.is_empty(), "check errors: {errors:?}");
+    let (program, diags) = crate::ir::compile(&a.program.unit, &a.model);
+    assert!(diags.is_empty(), "compile errors: {:?}", diags.iter().map(|d| &d.message).collect::<Vec<_>>());
+    program
 }

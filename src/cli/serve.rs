@@ -91,9 +91,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let config =
         ServiceConfig { cache_size: usize::try_from(args.cache_size).unwrap_or(usize::MAX), ..Default::default() };
-    for name in crate::backend::Backends::directors(&program) {
-        tracing::warn!(director = name, "not supported yet: directors in serve (requests routed to it get a 503)");
-    }
     let handle = match ServiceHandle::new(Arc::new(program), config) {
         Ok(h) => h,
         Err(e) => {

@@ -12,8 +12,11 @@ mod vars;
 
 pub use exec::{convert, reason, run, run_sub, stringify, STEP_BUDGET};
 
-/// State shared by every request of a program: rate counters and penalty boxes.
+/// State shared by every request of a program: rate counters and penalty boxes, and the
+/// backends' health (the proxy's probes write it; `lacquer test` leaves it empty, so every
+/// backend is healthy unless a test mocks it sick).
 #[derive(Debug, Default)]
 pub struct Runtime {
     pub rate: ratelimit_state::RateState,
+    pub health: crate::backend::health::HealthTable,
 }

@@ -149,7 +149,8 @@ pub struct ReqState {
     pub client_ip: IpAddr,
     /// `client.identity` when VCL set it (otherwise the client IP).
     pub client_identity: Option<Bytes>,
-    /// Backends marked unhealthy (by index); the proxy's health checks or a test set it.
+    /// Backends a test marked unhealthy (by index); they read as sick whatever the
+    /// runtime's health table (the proxy's probes) says.
     pub sick_backends: Vec<u32>,
     pub server_ip: IpAddr,
     pub server_hostname: Bytes,

@@ -22,13 +22,19 @@ pub fn get(state: &ReqState, program: &Program, runtime: &Runtime, var: &Var) ->
         },
         Var::HeaderPrefix(..) => Value::NotSet,
         Var::ReGroup(n) => state.re_groups.get(*n as usize).cloned().flatten().map_or(Value::NotSet, Value::String),
-        Var::BackendHealthy(b) => Value::Bool(!state.sick_backends.contains(b)),
+        Var::BackendHealthy(b) => Value::Bool(healthy(state, program, runtime, *b)),
         Var::RateCounter { rc, rate: false, seconds } => {
             Value::Integer(runtime.rate.bucket_last(*rc, *seconds, state.now))
         }
         Var::RateCounter { rc, rate: true, seconds } => Value::Float(runtime.rate.rate_last(*rc, *seconds, state.now)),
-        Var::Builtin(b) => builtin(state, program, *b),
+        Var::Builtin(b) => builtin(state, program, runtime, *b),
     }
+}
+
+/// `backend.NAME.healthy`, `director.NAME.healthy`, `req.backend.healthy`: the probes'
+/// view (and connection room) unless a test mocked the backend sick.
+fn healthy(state: &ReqState, program: &Program, runtime: &Runtime, idx: u32) -> bool {
+    crate::backend::health::is_healthy(program, &runtime.health, &state.sick_backends, idx)
 }
 
 fn s(b: &Bytes) -> Value {
@@ -39,7 +45,7 @@ fn text(t: String) -> Value {
     Value::String(Bytes::from(t))
 }
 
-fn builtin(st: &ReqState, program: &Program, b: BVar) -> Value {
+fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Value {
     use BVar::*;
     let elapsed = st.now.saturating_sub(st.time_start).max(0);
     match b {
@@ -113,7 +119,7 @@ fn builtin(st: &ReqState, program: &Program, b: BVar) -> Value {
         ReqEsiLevel => Value::Integer(0),
         ReqServiceId => s(&st.service_id),
         ReqVclGeneration => Value::Integer(st.vcl_generation),
-        ReqBackendHealthy => Value::Bool(st.backend.is_none_or(|b| !st.sick_backends.contains(&b))),
+        ReqBackendHealthy => Value::Bool(st.backend.is_none_or(|b| healthy(st, program, runtime, b))),
         BereqUrlPath => Value::String(url_path(&st.bereq.url)),
         BereqUrlQs => Value::String(url_qs(&st.bereq.url)),
         BereqUrlExt => Value::String(url_ext(&st.bereq.url)),

@@ -143,6 +143,16 @@ impl Compiler {
                 _ => {}
             }
         }
+        // Directors after every backend and director has its index: members may name
+        // declarations that come later.
+        for decl in &unit.decls {
+            if let Decl::Director(d) = decl {
+                if let Some(&idx) = self.names.backends.get(&d.name.name) {
+                    let info = director_info(d, &self.names.backends);
+                    self.program.backends[idx as usize].director = Some(info);
+                }
+            }
+        }
         // Tables after backends and ACLs: their values may name them.
         for decl in &unit.decls {
             if let Decl::Table(t) = decl {
@@ -161,7 +171,7 @@ impl Compiler {
 
     fn add_backend(&mut self, name: &str, is_director: bool, props: BackendProps) {
         self.names.backends.insert(name.to_string(), self.program.backends.len() as u32);
-        self.program.backends.push(BackendInfo { name: name.to_string(), is_director, props });
+        self.program.backends.push(BackendInfo { name: name.to_string(), is_director, props, director: None });
     }
 
     fn table_value(&mut self, ty: Type, e: &ast::Expr) -> Option<Value> {
@@ -724,5 +734,103 @@ fn backend_props(props: &[ast::Property]) -> BackendProps {
             _ => {}
         }
     }
+    for p in props {
+        if let ("probe", ast::PropValue::Object(fields, _)) = (p.name.name.as_str(), &p.value) {
+            out.probe = Some(probe_props(fields));
+        }
+    }
     out
+}
+
+/// A `.probe = { ... }` block. `.request` is one string per request line, written side by
+/// side (Fastly: `"HEAD / HTTP/1.1" "Host: example.com" "Connection: close"`).
+fn probe_props(props: &[ast::Property]) -> ProbeProps {
+    let mut out = ProbeProps::default();
+    for p in props {
+        let ast::PropValue::Expr(e) = &p.value else { continue };
+        if p.name.name == "request" {
+            out.request = string_parts(e);
+            continue;
+        }
+        let ExprKind::Literal(lit) = &e.kind else { continue };
+        match (p.name.name.as_str(), lit) {
+            ("url", Literal::String(s)) => out.url = Some(s.value.clone()),
+            ("expected_response", Literal::Integer(i)) => out.expected_response = Some(*i),
+            ("interval", Literal::Rtime(ns)) => out.interval = Some(*ns),
+            ("timeout", Literal::Rtime(ns)) => out.timeout = Some(*ns),
+            ("window", Literal::Integer(i)) => out.window = Some(*i),
+            ("threshold", Literal::Integer(i)) => out.threshold = Some(*i),
+            ("initial", Literal::Integer(i)) => out.initial = Some(*i),
+            ("dummy", Literal::Bool(b)) => out.dummy = *b,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The string literals of an expression: one for a literal, each part of a juxtaposition.
+fn string_parts(e: &ast::Expr) -> Vec<String> {
+    match &e.kind {
+        ExprKind::Literal(Literal::String(s)) => vec![s.value.clone()],
+        ExprKind::Concat(parts) => parts.iter().flat_map(|p| string_parts(&p.expr)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A director's policy, fields and members, with member names resolved to indices (the
+/// checker reported unknown names; such members are left out).
+fn director_info(d: &ast::DirectorDecl, backends: &HashMap<String, u32>) -> DirectorInfo {
+    let kind = match d.kind.name.as_str() {
+        "random" => DirectorKind::Random,
+        "hash" => DirectorKind::Hash,
+        "client" => DirectorKind::Client,
+        "fallback" => DirectorKind::Fallback,
+        "chash" => DirectorKind::Chash,
+        _ => DirectorKind::Shield,
+    };
+    let mut info = DirectorInfo {
+        kind,
+        quorum: None,
+        retries: None,
+        key: ChashKey::Object,
+        seed: 0,
+        vnodes_per_node: None,
+        members: Vec::new(),
+    };
+    let nonneg = |i: i64| u32::try_from(i.max(0)).unwrap_or(u32::MAX);
+    for item in &d.items {
+        match item {
+            ast::DirectorItem::Property(p) => {
+                let ast::PropValue::Expr(e) = &p.value else { continue };
+                match (p.name.name.as_str(), &e.kind) {
+                    ("quorum", ExprKind::Literal(Literal::Percent(q))) => info.quorum = Some(nonneg(*q).min(100)),
+                    ("retries", ExprKind::Literal(Literal::Integer(i))) => info.retries = Some(nonneg(*i)),
+                    ("seed", ExprKind::Literal(Literal::Integer(i))) => info.seed = *i as u32,
+                    ("vnodes_per_node", ExprKind::Literal(Literal::Integer(i))) => {
+                        info.vnodes_per_node = Some(nonneg(*i))
+                    }
+                    ("key", ExprKind::Var(v)) if v.name == "client" => info.key = ChashKey::Client,
+                    _ => {}
+                }
+            }
+            ast::DirectorItem::Member(m) => {
+                let mut backend = None;
+                let mut weight = 1;
+                let mut id = None;
+                for p in &m.props {
+                    let ast::PropValue::Expr(e) = &p.value else { continue };
+                    match (p.name.name.as_str(), &e.kind) {
+                        ("backend", ExprKind::Var(v)) => backend = backends.get(&v.name).copied(),
+                        ("weight", ExprKind::Literal(Literal::Integer(i))) => weight = nonneg(*i),
+                        ("id", ExprKind::Literal(Literal::String(s))) => id = Some(s.value.clone()),
+                        _ => {}
+                    }
+                }
+                if let Some(backend) = backend {
+                    info.members.push(DirectorMember { backend, weight, id });
+                }
+            }
+        }
+    }
+    info
 }

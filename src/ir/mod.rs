@@ -325,6 +325,8 @@ pub struct BackendInfo {
     /// The declared connection settings (`lacquer serve` connects with them); empty for
     /// directors.
     pub props: BackendProps,
+    /// The director's policy and members (`Some` exactly when `is_director`).
+    pub director: Option<DirectorInfo>,
 }
 
 /// A backend declaration's connection settings, as written. `None`: not declared, so
@@ -358,6 +360,90 @@ pub struct BackendProps {
     /// `.min_tls_version` / `.max_tls_version`, e.g. `"1.2"`.
     pub min_tls_version: Option<String>,
     pub max_tls_version: Option<String>,
+    /// `.probe = { ... }`: the health check, as written.
+    pub probe: Option<ProbeProps>,
+}
+
+/// A backend's `.probe` block as written. `None`: not declared, so the default applies
+/// (`backend::health` holds Fastly's defaults).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProbeProps {
+    /// `.request`: the request lines (one string literal per line).
+    pub request: Vec<String>,
+    /// `.url` (Varnish heritage): a GET of this path when `.request` is absent.
+    pub url: Option<String>,
+    pub expected_response: Option<i64>,
+    /// Nanoseconds.
+    pub interval: Option<i64>,
+    /// Nanoseconds.
+    pub timeout: Option<i64>,
+    pub window: Option<i64>,
+    pub threshold: Option<i64>,
+    pub initial: Option<i64>,
+    /// `.dummy = true`: no HTTP checks, the backend is always healthy.
+    pub dummy: bool,
+}
+
+/// A director: its policy, director-level fields and members (resolved to backend
+/// indices; a member may itself be a director).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectorInfo {
+    pub kind: DirectorKind,
+    /// `.quorum`, percent of the total member weight that must be healthy. `None`: healthy
+    /// when at least one member is.
+    pub quorum: Option<u32>,
+    /// `.retries` (random): attempts before giving up. `None`: the number of members.
+    pub retries: Option<u32>,
+    /// chash `.key`.
+    pub key: ChashKey,
+    /// chash `.seed`.
+    pub seed: u32,
+    /// chash `.vnodes_per_node`. `None`: the runtime's default.
+    pub vnodes_per_node: Option<u32>,
+    pub members: Vec<DirectorMember>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectorKind {
+    Random,
+    Hash,
+    Client,
+    Fallback,
+    Chash,
+    /// Fastly's generated shield directors (no members the runtime can use).
+    Shield,
+}
+
+impl DirectorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DirectorKind::Random => "random",
+            DirectorKind::Hash => "hash",
+            DirectorKind::Client => "client",
+            DirectorKind::Fallback => "fallback",
+            DirectorKind::Chash => "chash",
+            DirectorKind::Shield => "shield",
+        }
+    }
+}
+
+/// What a chash director hashes: the object (cache key) or the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChashKey {
+    #[default]
+    Object,
+    Client,
+}
+
+/// One `{ .backend = ...; }` member of a director.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectorMember {
+    /// Index into the program's backends.
+    pub backend: u32,
+    /// `.weight`; 1 when not declared (fallback and chash members).
+    pub weight: u32,
+    /// chash `.id`.
+    pub id: Option<String>,
 }
 
 /// A compiled regex literal.

@@ -10,6 +10,12 @@
 //! stale-while-revalidate is served at once while one background fetch refreshes it;
 //! inside stale-if-error it is served when VCL says `deliver_stale` (or the backend is
 //! sick). A body that fails midway is never stored.
+//!
+//! The fetch goes to the backend `backend::Backends::select` chooses: `req.backend`
+//! itself, or a member of the director it names, among the backends the health checks
+//! call healthy and that have a free `.max_connections` slot; Fastly's generated 503s
+//! ("Backend is unhealthy", "All backends failed or unhealthy", "Quorum weight not
+//! reached", "backend.max_conn reached") otherwise.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,7 +28,9 @@ use hyper::body::Incoming;
 use super::body::Body;
 use super::deliver::{self, Payload};
 use super::service::{Service, ServiceHandle};
-use crate::backend::{read_body, BodyRead, FetchError, SelectError};
+use crate::backend::director::Pick;
+use crate::backend::health::is_healthy;
+use crate::backend::{read_body, BodyRead, FetchError, Selected};
 use crate::cache::{freshness, Cache, CacheKey, CacheLock, CachedObject, LockGuard, Lookup, StoredHeaders};
 use crate::catalog::SubKind;
 use crate::interp::state::{CacheMeta, Headers, Message, ReqState};
@@ -417,8 +425,14 @@ impl Flow {
         self.cx.handle.inner.cache.lookup(key, &|name: &[u8]| headers.get(name).cloned(), now)
     }
 
+    /// Whether the request's backend (or director) is sick: by its health checks and
+    /// connection room, or a test's mock.
     fn backend_sick(&self) -> bool {
-        self.st.backend.or(self.cx.svc.backends.default_index()).is_some_and(|b| self.st.sick_backends.contains(&b))
+        let svc = &self.cx.svc;
+        self.st
+            .backend
+            .or(svc.backends.default_index())
+            .is_some_and(|b| !is_healthy(&svc.program, svc.backends.health(), &self.st.sick_backends, b))
     }
 
     /// Stale-while-revalidate: one background fetch per key (whoever takes the lock).
@@ -696,6 +710,69 @@ fn load_obj(st: &mut ReqState, obj: &CachedObject, now: i64) {
     };
 }
 
+/// Chooses the backend (through the director, if `req.backend` is one) and sends the
+/// request. A connection failure to a director's member tries another one while the
+/// director allows (random: `.retries`; fallback: the next member).
+async fn send_to_backend(
+    cx: &Cx,
+    st: &mut ReqState,
+    body: Bytes,
+) -> Result<(Selected, http::Response<Incoming>), ErrorCause> {
+    let svc = &cx.svc;
+    let client_key = match &st.client_identity {
+        Some(id) => id.clone(),
+        None => Bytes::from(st.client_ip.to_string()),
+    };
+    let mut tried: Vec<u32> = Vec::new();
+    loop {
+        let random = svc.backends.next_random();
+        let pick = Pick { object_key: &st.hash_input, client_key: &client_key, random, tried: &tried };
+        let selected = match svc.backends.select(&svc.program, st.backend, &st.sick_backends, &pick) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "no backend for the fetch");
+                return Err(ErrorCause::Generated(e.obj_response()));
+            }
+        };
+        let request = match origin_request(st, &selected.backend, body.clone()) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "invalid backend request");
+                return Err(ErrorCause::Generated("backend read error"));
+            }
+        };
+        let backend = &selected.backend;
+        match backend.send(request, backend.first_byte_timeout).await {
+            Ok(response) => return Ok((selected, response)),
+            Err(e) => {
+                tracing::warn!(backend = %backend.name, error = %e, "origin fetch failed");
+                let connect = matches!(e, FetchError::Connect { .. } | FetchError::ConnectTimeout { .. });
+                match selected.director {
+                    Some((director, attempts)) if connect => {
+                        tried.push(selected.index);
+                        if tried.len() >= attempts {
+                            // Fastly: "All backends failed or unhealthy" when no member
+                            // gave a valid response.
+                            let chash = svc
+                                .program
+                                .backends
+                                .get(director as usize)
+                                .and_then(|b| b.director.as_ref())
+                                .is_some_and(|d| d.kind == crate::ir::DirectorKind::Chash);
+                            return Err(ErrorCause::Generated(if chash {
+                                "All backends failed or unhealthy (chash)"
+                            } else {
+                                "All backends failed or unhealthy"
+                            }));
+                        }
+                    }
+                    _ => return Err(ErrorCause::Generated(e.obj_response())),
+                }
+            }
+        }
+    }
+}
+
 /// The fetch and `vcl_fetch`, owning the request state so it can run in its own task.
 async fn fetch(
     cx: Cx,
@@ -721,35 +798,14 @@ async fn fetch_inner(
     stale: Stale,
 ) -> Fetched {
     let has_stale = stale.usable;
-    let backend = match cx.svc.backends.select(&cx.svc.program, st.backend) {
-        Ok(b) => b,
-        Err(e @ SelectError::Director(_)) => {
-            tracing::error!(error = %e, "cannot fetch");
-            return Fetched::Error(ErrorCause::Generated("not supported yet: directors in serve"));
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "cannot fetch");
-            return Fetched::Error(ErrorCause::Generated("No healthy backends"));
-        }
-    };
-    if st.backend.is_some_and(|b| st.sick_backends.contains(&b)) {
-        return Fetched::Error(ErrorCause::Generated("Backend is unhealthy"));
-    }
-    let request = match origin_request(st, &backend, body) {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(error = %e, "invalid backend request");
-            return Fetched::Error(ErrorCause::Generated("backend read error"));
-        }
-    };
     let started = Instant::now();
-    let response = match backend.send(request, backend.first_byte_timeout).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(backend = %backend.name, error = %e, "origin fetch failed");
-            return Fetched::Error(ErrorCause::Generated(e.obj_response()));
-        }
+    let (selected, response) = match send_to_backend(cx, st, body).await {
+        Ok(sent) => sent,
+        Err(cause) => return Fetched::Error(cause),
     };
+    // The connection slot is held until the body is read (or handed to the client).
+    let backend = selected.backend.clone();
+    let _slot = selected.slot;
     tracing::debug!(backend = %backend.name, status = response.status().as_u16(), first_byte_ms = started.elapsed().as_millis() as u64, "origin answered");
     let (parts, incoming) = response.into_parts();
     let now = cx.handle.now();

@@ -5,6 +5,10 @@
 //! Architecture Invariant: the active [`Service`] is an `Arc` in a slot; a request
 //! clones the `Arc` once when it starts and finishes on that program even if
 //! [`ServiceHandle::activate`] swaps in another meanwhile.
+//!
+//! Health checks belong to a version: its probes start when the service is built (on the
+//! current tokio runtime) and stop when [`ServiceHandle::activate`] replaces it or the
+//! service is dropped; the new version's backends start from their `.initial` state.
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -69,10 +73,13 @@ pub struct Service {
 }
 
 impl Service {
-    /// Builds a service from a compiled program; fails on a backend `serve` cannot use.
+    /// Builds a service from a compiled program and starts its health checks; fails on a
+    /// backend `serve` cannot use, or on probes with no tokio runtime to run on.
     pub fn new(program: Arc<Program>) -> Result<Service, ProxyError> {
         let backends = Backends::from_program(&program)?;
-        Ok(Service { program, runtime: Runtime::default(), backends })
+        backends.prober().spawn().map_err(ProxyError::Internal)?;
+        let runtime = Runtime { health: backends.health().clone(), ..Runtime::default() };
+        Ok(Service { program, runtime, backends })
     }
 }
 
@@ -136,13 +143,26 @@ impl ServiceHandle {
     /// Swaps in a new program atomically (the control plane's activation seam). The
     /// cache is kept, as Fastly keeps it across versions; in-flight requests finish on
     /// the program they started with.
+    /// The old version's health checks stop here.
     pub fn activate(&self, program: Arc<Program>) -> Result<(), ProxyError> {
         let service = Arc::new(Service::new(program)?);
-        match self.inner.slot.write() {
-            Ok(mut s) => *s = service,
-            Err(poisoned) => *poisoned.into_inner() = service,
-        }
+        let old = match self.inner.slot.write() {
+            Ok(mut s) => std::mem::replace(&mut *s, service),
+            Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), service),
+        };
+        old.backends.prober().stop();
         Ok(())
+    }
+
+    /// Runs one round of the active version's health checks now (tests drive probes this
+    /// way instead of waiting for `.interval`).
+    pub async fn probe_once(&self) {
+        self.current().backends.prober().probe_once().await;
+    }
+
+    /// Stops the active version's health checks (shutdown).
+    pub fn stop_probes(&self) {
+        self.current().backends.prober().stop();
     }
 
     /// Purges every object tagged with a surrogate key; soft marks them stale instead.

@@ -7,6 +7,7 @@ mod grammar;
 mod interp;
 mod lint;
 mod proxy;
+mod proxy_health;
 mod proxy_tls;
 mod support;
 mod syntax;

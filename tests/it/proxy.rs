@@ -635,22 +635,13 @@ async fn activation_swaps_the_program() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn tls_backends_and_directors_fail_loudly() {
+async fn unsupported_tls_fields_fail_loudly() {
     // TLS to origin works (proxy_tls.rs); the TLS fields it cannot honour are refused.
     let tls = "backend F_tls { .host = \"example.com\"; .port = \"443\"; .ssl = true; .ssl_ciphers = \"RC4\"; }";
     let program = crate::interp::compile(tls);
     let err = ServiceHandle::new(Arc::new(program), ServiceConfig::default()).unwrap_err();
     assert!(err.to_string().contains("not supported yet: .ssl_ciphers"), "{err}");
-
-    let origin = Origin::fixed(Reply::ok("x")).await;
-    let vcl = format!(
-        "{}director D random {{ {{ .backend = F_origin; .weight = 1; }} }}\nsub vcl_recv {{ set req.backend = D; return(pass); }}",
-        origin.backend("F_origin")
-    );
-    let e = edge_with(&vcl, ServiceConfig::default()).await;
-    let r = e.get("/").await;
-    assert_eq!(r.status, 503);
-    assert!(r.text().contains("not supported yet: directors in serve"), "{}", r.text());
+    // Directors are served: tests/it/proxy_health.rs.
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
