@@ -41,6 +41,10 @@ pub struct ServeArgs {
     /// Cache memory, e.g. `256MiB`, `2GiB`, `500MB` or a number of bytes.
     #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
     pub cache_size: u64,
+    /// MaxMind database (GeoLite2/GeoIP2 City, Country or ASN) for `client.geo.*` and
+    /// `client.as.*` (repeatable; without it they read as Fastly's unknown values).
+    #[arg(long = "geo-db", value_name = "FILE.mmdb")]
+    pub geo_db: Vec<PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -73,8 +77,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
         }
     };
+    let geo = match args.geo_db.is_empty() {
+        true => None,
+        false => Some(Arc::new(crate::interp::geo::GeoDb::open(&args.geo_db)?)),
+    };
     let config =
-        ServiceConfig { cache_size: usize::try_from(args.cache_size).unwrap_or(usize::MAX), ..Default::default() };
+        ServiceConfig { cache_size: usize::try_from(args.cache_size).unwrap_or(usize::MAX), geo, ..Default::default() };
     for name in crate::backend::Backends::directors(&program) {
         tracing::warn!(director = name, "not supported yet: directors in serve (requests routed to it get a 503)");
     }

@@ -5,6 +5,7 @@
 
 pub mod builtins;
 mod exec;
+pub mod geo;
 pub mod ratelimit_state;
 pub mod state;
 pub mod value;
@@ -12,8 +13,10 @@ mod vars;
 
 pub use exec::{convert, reason, run, run_sub, stringify, STEP_BUDGET};
 
-/// State shared by every request of a program: rate counters and penalty boxes.
+/// State shared by every request of a program: rate counters and penalty boxes, and the
+/// geolocation databases (read-only, shared by every service of a process).
 #[derive(Debug, Default)]
 pub struct Runtime {
     pub rate: ratelimit_state::RateState,
+    pub geo: Option<std::sync::Arc<geo::GeoDb>>,
 }

@@ -164,6 +164,11 @@ pub struct ReqState {
     pub log: Vec<Bytes>,
     /// xorshift state for `randombool`/`randomint`/`randomstr` (seeded per request).
     pub rng: u64,
+    /// `client.geo.ip_override` when VCL set it.
+    pub geo_ip_override: Option<Bytes>,
+    /// The geolocation of this request, looked up on first use (reset when
+    /// `client.geo.ip_override` changes).
+    pub geo: std::sync::OnceLock<super::geo::GeoLookup>,
     /// `lacquer test` only: mocks, the call log, the last state, a failed assertion.
     pub testing: Option<Box<crate::testing::TestState>>,
 }
@@ -207,6 +212,8 @@ impl Default for ReqState {
             is_tls: false,
             log: Vec::new(),
             rng: 0x9E37_79B9_7F4A_7C15,
+            geo_ip_override: None,
+            geo: std::sync::OnceLock::new(),
             testing: None,
         }
     }

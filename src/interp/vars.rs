@@ -2,6 +2,7 @@
 
 use bytes::{Bytes, BytesMut};
 
+use super::geo::GeoLookup;
 use super::state::ReqState;
 use super::value::Value;
 use super::Runtime;
@@ -27,7 +28,7 @@ pub fn get(state: &ReqState, program: &Program, runtime: &Runtime, var: &Var) ->
             Value::Integer(runtime.rate.bucket_last(*rc, *seconds, state.now))
         }
         Var::RateCounter { rc, rate: true, seconds } => Value::Float(runtime.rate.rate_last(*rc, *seconds, state.now)),
-        Var::Builtin(b) => builtin(state, program, *b),
+        Var::Builtin(b) => builtin(state, program, runtime, *b),
     }
 }
 
@@ -39,7 +40,7 @@ fn text(t: String) -> Value {
     Value::String(Bytes::from(t))
 }
 
-fn builtin(st: &ReqState, program: &Program, b: BVar) -> Value {
+fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Value {
     use BVar::*;
     let elapsed = st.now.saturating_sub(st.time_start).max(0);
     match b {
@@ -123,6 +124,11 @@ fn builtin(st: &ReqState, program: &Program, b: BVar) -> Value {
         // not speak HTTP/3.
         IsH2 => Value::Bool(st.req.proto.starts_with(b"HTTP/2")),
         IsH3 => Value::Bool(false),
+        Geo(field) => st
+            .geo
+            .get_or_init(|| GeoLookup::resolve(runtime.geo.as_deref(), st.client_ip, st.geo_ip_override.as_deref()))
+            .get(field),
+        GeoIpOverride => st.geo_ip_override.clone().map_or(Value::NotSet, Value::String),
         // `lacquer test` only: falco's `testing.*` variables.
         TestingState | TestingSyntheticBody | TestingOriginHostHeader | TestingReturnValue => {
             crate::testing::read_var(st, program, b)
@@ -178,6 +184,10 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
         RespStatus => st.resp.status = int(&v),
         RespResponse => st.resp.response = v.to_bytes(),
         ClientIdentity => st.client_identity = Some(v.to_bytes()),
+        GeoIpOverride => {
+            st.geo_ip_override = Some(v.to_bytes());
+            st.geo = std::sync::OnceLock::new();
+        }
         // The rest are read-only; the checker rejects writes before we get here.
         _ => {}
     }

@@ -2,6 +2,7 @@
 //! to a [`BVar`] (or a constant for `math.*`); a catalog variable without a handle here
 //! is reported at compile time as "not supported yet".
 
+use crate::interp::geo::GeoField;
 use crate::interp::value::Value;
 
 /// An implemented predefined variable.
@@ -83,6 +84,9 @@ pub enum BVar {
     BereqUrlDirname,
     IsH2,
     IsH3,
+    /// `client.geo.*` and `client.as.*` (read-only).
+    Geo(GeoField),
+    GeoIpOverride,
     // `lacquer test` only (see [`testing`]): falco's `testing.*` variables.
     TestingState,
     TestingSyntheticBody,
@@ -172,6 +176,7 @@ const NAMES: &[(&str, BVar)] = &[
     ("bereq.url.dirname", BVar::BereqUrlDirname),
     ("fastly_info.is_h2", BVar::IsH2),
     ("fastly_info.is_h3", BVar::IsH3),
+    ("client.geo.ip_override", BVar::GeoIpOverride),
 ];
 
 /// `lacquer test`: the handles of the test framework's `testing.*` variables (resolved
@@ -187,7 +192,7 @@ pub fn testing(name: &str) -> Option<BVar> {
 }
 
 pub fn by_name(name: &str) -> Option<BVar> {
-    NAMES.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    NAMES.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).or_else(|| GeoField::by_name(name).map(BVar::Geo))
 }
 
 /// `math.*` constants (C's math.h values, as Fastly documents them).

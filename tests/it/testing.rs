@@ -18,7 +18,7 @@ fn config(main: &Path, filter: &str, coverage: bool) -> Config {
         main: main.to_path_buf(),
         include: Vec::new(),
         filter: filter.to_string(),
-        options: Options { tags: Vec::new(), coverage },
+        options: Options { tags: Vec::new(), coverage, ..Options::default() },
     }
 }
 
@@ -211,7 +211,7 @@ sub test_not_prod { assert.true(true); }
 sub test_untagged { assert.true(true); }
 "#;
     let with = |tags: &[&str]| {
-        let options = Options { tags: tags.iter().map(|t| t.to_string()).collect(), coverage: false };
+        let options = Options { tags: tags.iter().map(|t| t.to_string()).collect(), ..Options::default() };
         statuses(&ok(run_with(MAIN, test, options)))
     };
     use Status::*;
@@ -352,7 +352,7 @@ fn coverage_counts_statements_run() {
     let test = r#"
 sub test_lookup_only { testing.call_subroutine("vcl_recv"); }
 "#;
-    let options = Options { tags: Vec::new(), coverage: true };
+    let options = Options { coverage: true, ..Options::default() };
     let report = ok(run_with(MAIN, test, options));
     let cov = report.coverage.expect("coverage");
     let recv = cov.subs.iter().find(|s| s.name == "vcl_recv").expect("vcl_recv");
