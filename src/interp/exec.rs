@@ -10,7 +10,7 @@ use super::value::Value;
 use super::vars;
 use super::Runtime;
 use crate::catalog::SubKind;
-use crate::ir::{Action, Conv, Expr, Place, Program, Return, Stmt, StmtKind, Var};
+use crate::ir::{Action, Case, CaseTest, Conv, Expr, Place, Program, Return, Stmt, StmtKind, Var};
 use crate::syntax::ast::{AssignOp, CompareOp};
 
 /// Statements one request may execute before it is stopped with a 503 (runaway VCL;
@@ -53,6 +53,10 @@ enum Flow {
     /// The built-in subroutine is done.
     Action(Action),
     Goto(u32),
+    /// `break;`, up to the enclosing `switch`.
+    Break,
+    /// `fallthrough;`, up to the enclosing `switch`.
+    Fallthrough,
 }
 
 struct Machine<'a> {
@@ -208,8 +212,44 @@ impl Machine<'_> {
             StmtKind::Eval(e) => {
                 self.eval(e)?;
             }
+            StmtKind::Switch { subject, cases } => return self.switch(sub, subject, cases),
+            StmtKind::Break => return Ok(Flow::Break),
+            StmtKind::Fallthrough => return Ok(Flow::Fallthrough),
         }
         Ok(Flow::Next)
+    }
+
+    /// `switch` (undocumented by Fastly; falco's semantics): the subject as a string is
+    /// compared with each case label in order, `default` only when none matches; the
+    /// chosen body runs to `break` or its end, or on into the next body after
+    /// `fallthrough`.
+    fn switch(&mut self, sub: u32, subject: &Expr, cases: &[Case]) -> Result<Flow, Fault> {
+        let v = self.eval(subject)?;
+        let subject = stringify(&v, self.program);
+        let mut chosen = None;
+        for (i, case) in cases.iter().enumerate() {
+            let hit = match &case.test {
+                CaseTest::Default => false,
+                CaseTest::Equals(label) => {
+                    let label = self.eval(label)?;
+                    stringify(&label, self.program) == subject
+                }
+                CaseTest::Matches(regex) => self.regex_match(*regex, &subject),
+            };
+            if hit {
+                chosen = Some(i);
+                break;
+            }
+        }
+        let chosen = chosen.or_else(|| cases.iter().position(|c| matches!(c.test, CaseTest::Default)));
+        let Some(mut i) = chosen else { return Ok(Flow::Next) };
+        loop {
+            match self.block(sub, &cases[i].body)? {
+                Flow::Fallthrough if i + 1 < cases.len() => i += 1,
+                Flow::Fallthrough | Flow::Break | Flow::Next => return Ok(Flow::Next),
+                other => return Ok(other),
+            }
+        }
     }
 
     fn set_local(&mut self, slot: u16, v: Value) {

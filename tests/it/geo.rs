@@ -160,3 +160,30 @@ fn a_damaged_database_is_an_error() {
     let err = GeoDb::from_bytes(vec![b"not a database".to_vec()]).unwrap_err();
     assert!(err.to_string().starts_with("cannot open geolocation database"), "{err}");
 }
+
+#[test]
+fn lacquer_test_reads_geo_db() {
+    let dir = std::env::temp_dir().join(format!("lacquer-geo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("city.mmdb"), city_db()).unwrap();
+    std::fs::write(dir.join("main.vcl"), "sub vcl_recv { }\n").unwrap();
+    std::fs::write(
+        dir.join("geo.test.vcl"),
+        "sub test_geo {\n  set client.geo.ip_override = \"192.0.2.9\";\n  assert.equal(client.geo.country_code, \"CH\");\n}\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["test".to_string(), dir.join("main.vcl").display().to_string()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        std::process::Command::new(env!("CARGO_BIN_EXE_lacquer")).args(&args).env_remove("CI").output().unwrap()
+    };
+    let db = dir.join("city.mmdb").display().to_string();
+    let out = run(&["--geo-db", &db]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    // Without the database the country is unknown ("") and the assertion fails.
+    assert_eq!(run(&[]).status.code(), Some(1));
+    let out = run(&["--geo-db", &dir.join("main.vcl").display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open geolocation database"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
