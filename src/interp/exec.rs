@@ -20,6 +20,12 @@ pub const STEP_BUDGET: u64 = 1_000_000;
 /// Runs the built-in subroutine `kind` and returns what it decided. A subroutine the VCL
 /// does not define does what Fastly's default does.
 pub fn run(program: &Program, kind: SubKind, state: &mut ReqState, runtime: &Runtime) -> Result<Action, Fault> {
+    // What `time.to_first_byte` and `resp.is_locally_generated` read.
+    match kind {
+        SubKind::Deliver => state.deliver_started = Some(state.now),
+        SubKind::Error => state.went_through_error = true,
+        _ => {}
+    }
     let Some(idx) = program.entries[kind as usize] else { return Ok(Action::default_for(kind)) };
     let mut m = Machine { program, runtime, state, steps: 0, base: 0, coverage: None };
     match m.call(idx, Vec::new())? {

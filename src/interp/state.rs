@@ -118,6 +118,15 @@ pub struct CacheMeta {
     pub age: i64,
 }
 
+/// Why a stale object is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaleReason {
+    /// Inside stale-if-error: the origin failed or is sick.
+    Error,
+    /// Inside stale-while-revalidate: a background fetch refreshes it.
+    Revalidating,
+}
+
 /// Everything one request carries through VCL.
 #[derive(Debug, Clone)]
 pub struct ReqState {
@@ -164,6 +173,26 @@ pub struct ReqState {
     pub log: Vec<Bytes>,
     /// xorshift state for `randombool`/`randomint`/`randomstr` (seeded per request).
     pub rng: u64,
+    /// `req.xid`: this request's number (the proxy numbers requests; tests set it).
+    pub xid: u64,
+    /// The request arrived as `PURGE` (`req.is_purge`; the proxy sets it).
+    pub is_purge: bool,
+    /// The client's and the server's TCP ports (`client.port`, `server.port`).
+    pub client_port: u16,
+    pub server_port: u16,
+    /// The cache lookup found a stale copy of the object (`stale.exists`; the proxy sets
+    /// it).
+    pub stale_exists: bool,
+    /// Why the response being delivered is stale, if it is (`resp.stale*`; the proxy
+    /// sets it when it serves a stale object).
+    pub resp_stale: Option<StaleReason>,
+    /// `bereq.connect_timeout`, `first_byte_timeout`, `between_bytes_timeout` as VCL set
+    /// them (nanoseconds); unset, they read as the backend's declared values.
+    pub bereq_timeouts: [Option<i64>; 3],
+    /// When `vcl_deliver` started (`time.to_first_byte`), in nanoseconds since the epoch.
+    pub deliver_started: Option<i64>,
+    /// The request went through `vcl_error` (`resp.is_locally_generated`).
+    pub went_through_error: bool,
     /// `client.geo.ip_override` when VCL set it.
     pub geo_ip_override: Option<Bytes>,
     /// The geolocation of this request, looked up on first use (reset when
@@ -212,6 +241,15 @@ impl Default for ReqState {
             is_tls: false,
             log: Vec::new(),
             rng: 0x9E37_79B9_7F4A_7C15,
+            xid: 1,
+            is_purge: false,
+            client_port: 0,
+            server_port: 0,
+            stale_exists: false,
+            resp_stale: None,
+            bereq_timeouts: [None; 3],
+            deliver_started: None,
+            went_through_error: false,
             geo_ip_override: None,
             geo: std::sync::OnceLock::new(),
             testing: None,

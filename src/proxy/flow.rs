@@ -13,7 +13,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full, Limited};
@@ -25,7 +25,7 @@ use super::service::{Service, ServiceHandle};
 use crate::backend::{read_body, BodyRead, FetchError, SelectError};
 use crate::cache::{freshness, CacheKey, CacheLock, CachedObject, LockGuard, Lookup};
 use crate::catalog::SubKind;
-use crate::interp::state::{CacheMeta, Headers, Message, ReqState};
+use crate::interp::state::{CacheMeta, Headers, Message, ReqState, StaleReason};
 use crate::interp::{self, reason};
 use crate::ir::Action;
 
@@ -81,8 +81,9 @@ pub(crate) async fn handle(
             return simple(400, "Bad Request", "ERROR");
         }
     };
-    let st = intake(&handle, &svc, &parts, peer, local);
+    let mut st = intake(&handle, &svc, &parts, peer, local);
     let is_purge = parts.method.as_str().eq_ignore_ascii_case("PURGE");
+    st.is_purge = is_purge;
     let mut flow = Flow {
         cx: Cx { handle, svc },
         st,
@@ -104,6 +105,9 @@ pub(crate) fn simple(status: u16, text: &'static str, state: &'static str) -> Fi
     response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain"));
     Finished { response, state }
 }
+
+/// `req.xid`: requests are numbered in the order they arrive, per process.
+static NEXT_XID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// The request state as Fastly has it when `vcl_recv` starts.
 fn intake(
@@ -152,6 +156,9 @@ fn intake(
     st.req.headers = headers;
     st.client_ip = peer.ip();
     st.server_ip = local.ip();
+    st.client_port = peer.port();
+    st.server_port = local.port();
+    st.xid = NEXT_XID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     st.server_identity = Bytes::from(config.server_identity.clone());
     st.server_hostname = Bytes::from(config.server_identity.clone());
     st.server_datacenter = Bytes::from(config.datacenter.clone());
@@ -270,6 +277,9 @@ impl Flow {
         self.st.synthetic = None;
         self.st.hash_input.clear();
         self.st.fastly_state = "NONE";
+        self.st.stale_exists = false;
+        self.st.resp_stale = None;
+        self.st.bereq_timeouts = [None; 3];
         self.passed = false;
         self.waited = false;
         self.stale = None;
@@ -350,13 +360,16 @@ impl Flow {
             match found {
                 Lookup::Fresh(obj) => return self.hit(obj, if self.waited { "HIT-WAIT" } else { "HIT" }).await,
                 Lookup::Stale(obj) if stale_usable => {
+                    self.st.stale_exists = true;
                     if obj.in_swr(now) {
                         self.refresh_in_background(key);
+                        self.st.resp_stale = Some(StaleReason::Revalidating);
                         return self.hit(obj, "HIT").await;
                     }
                     if obj.in_sie(now) {
                         if self.backend_sick() {
                             // Fastly: a sick backend serves stale automatically.
+                            self.st.resp_stale = Some(StaleReason::Error);
                             return self.hit(obj, "HIT-STALE").await;
                         }
                         self.stale = Some(obj);
@@ -520,6 +533,7 @@ impl Flow {
                 let now = self.cx.handle.now();
                 load_obj(&mut self.st, &obj, now);
                 self.st.fastly_state = "HIT-STALE";
+                self.st.resp_stale = Some(StaleReason::Error);
                 Step::Deliver(Payload::Cached(obj))
             }
             None => Step::Error(ErrorCause::Generated("backend read error")),
@@ -691,7 +705,12 @@ async fn fetch_inner(
         }
     };
     let started = Instant::now();
-    let response = match backend.send(request, backend.first_byte_timeout).await {
+    // `bereq.first_byte_timeout` / `between_bytes_timeout` as VCL left them (the connect
+    // timeout is the backend pool's).
+    let vcl_timeout = |slot: usize| st.bereq_timeouts[slot].map(|ns| Duration::from_nanos(ns.max(0) as u64));
+    let first_byte_timeout = vcl_timeout(1).unwrap_or(backend.first_byte_timeout);
+    let between_bytes_timeout = vcl_timeout(2).unwrap_or(backend.between_bytes_timeout);
+    let response = match backend.send(request, first_byte_timeout).await {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(backend = %backend.name, error = %e, "origin fetch failed");
@@ -771,7 +790,7 @@ async fn fetch_inner(
         }
     };
     let limit = cx.handle.config().max_object_size;
-    let read = match read_body(incoming, limit, backend.between_bytes_timeout).await {
+    let read = match read_body(incoming, limit, between_bytes_timeout).await {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(backend = %backend.name, error = %e, "origin body failed; not stored");
