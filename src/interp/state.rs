@@ -193,6 +193,8 @@ pub struct ReqState {
     pub deliver_started: Option<i64>,
     /// The request went through `vcl_error` (`resp.is_locally_generated`).
     pub went_through_error: bool,
+    /// What VCL asked of the connection (`h2.push`, `early_hints`, `resp.tarpit`, ...).
+    pub edge: super::builtins::edge::EdgeRequests,
     /// `client.geo.ip_override` when VCL set it.
     pub geo_ip_override: Option<Bytes>,
     /// The geolocation of this request, looked up on first use (reset when
@@ -250,6 +252,7 @@ impl Default for ReqState {
             bereq_timeouts: [None; 3],
             deliver_started: None,
             went_through_error: false,
+            edge: Default::default(),
             geo_ip_override: None,
             geo: std::sync::OnceLock::new(),
             testing: None,
