@@ -108,6 +108,16 @@ impl Machine<'_> {
         result
     }
 
+    /// A custom subroutine called from VCL: it sees the caller's `re.group.*`, and the
+    /// caller's are restored when it returns. Fastly does not document this; falco, the
+    /// reference interpreter, saves and restores captures around each call, and so do we.
+    fn call_saving_groups(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
+        let saved = self.state.re_groups.clone();
+        let flow = self.call(idx, args);
+        self.state.re_groups = saved;
+        flow
+    }
+
     fn block(&mut self, sub: u32, stmts: &[Stmt]) -> Result<Flow, Fault> {
         let mut i = 0;
         while i < stmts.len() {
@@ -155,7 +165,7 @@ impl Machine<'_> {
             }
             StmtKind::Call { sub, args } => {
                 let args = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
-                match self.call(*sub, args)? {
+                match self.call_saving_groups(*sub, args)? {
                     Flow::Action(a) => return Ok(Flow::Action(a)),
                     _ => return Ok(Flow::Next),
                 }
@@ -295,7 +305,7 @@ impl Machine<'_> {
             }
             Expr::CallSub { sub, args } => {
                 let args = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
-                match self.call(*sub, args)? {
+                match self.call_saving_groups(*sub, args)? {
                     Flow::Return(Some(v)) => v,
                     _ => Value::NotSet,
                 }

@@ -355,3 +355,35 @@ fn req_digest_is_the_sha256_of_the_hash_input() {
         Some(b"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad".to_vec())
     );
 }
+
+#[test]
+fn regex_groups_are_restored_after_a_call() {
+    // falco (the reference interpreter; Fastly does not document it) saves re.group.*
+    // before a custom subroutine runs and restores them when it returns.
+    let src = r#"
+    sub inner {
+        set req.http.Seen = re.group.1;
+        if (req.url ~ "^/(b)") { set req.http.Inner = re.group.1; }
+    }
+    sub inner_typed STRING {
+        if (req.url ~ "^/(b)") { return re.group.1; }
+        return "none";
+    }
+    sub vcl_recv {
+        if (req.http.Host ~ "^(a)") {
+            call inner;
+            set req.http.After-Call = re.group.1;
+            set req.http.Typed = inner_typed();
+            set req.http.After-Typed = re.group.1;
+        }
+    }"#;
+    let (_, st) = recv(src, |st| {
+        st.req.url = Bytes::from_static(b"/b");
+        st.req.headers.set(b"Host", Bytes::from_static(b"a.example"));
+    });
+    assert_eq!(header(&st, "Seen").as_deref(), Some("a"), "the callee sees the caller's groups");
+    assert_eq!(header(&st, "Inner").as_deref(), Some("b"));
+    assert_eq!(header(&st, "After-Call").as_deref(), Some("a"));
+    assert_eq!(header(&st, "Typed").as_deref(), Some("b"));
+    assert_eq!(header(&st, "After-Typed").as_deref(), Some("a"));
+}
