@@ -193,6 +193,10 @@ pub struct ReqState {
     pub deliver_started: Option<i64>,
     /// The request went through `vcl_error` (`resp.is_locally_generated`).
     pub went_through_error: bool,
+    /// The request body as the client sent it (the proxy buffers it; `req.body`).
+    pub req_body: Bytes,
+    /// The `Host` header as the client sent it (`fastly_info.host_header`).
+    pub client_host: Option<Bytes>,
     /// What VCL asked of the connection (`h2.push`, `early_hints`, `resp.tarpit`, ...).
     pub edge: super::builtins::edge::EdgeRequests,
     /// `client.geo.ip_override` when VCL set it.
@@ -252,6 +256,8 @@ impl Default for ReqState {
             bereq_timeouts: [None; 3],
             deliver_started: None,
             went_through_error: false,
+            req_body: Bytes::new(),
+            client_host: None,
             edge: Default::default(),
             geo_ip_override: None,
             geo: std::sync::OnceLock::new(),

@@ -11,6 +11,8 @@ use crate::ir::{BVar, Program, Var};
 const MS: i64 = 1_000_000;
 const US: i64 = 1_000;
 const S: i64 = 1_000_000_000;
+/// Fastly's `req.body` limit (8KB).
+const REQ_BODY_LIMIT: usize = 8 * 1024;
 
 pub fn get(state: &ReqState, program: &Program, runtime: &Runtime, var: &Var) -> Value {
     match var {
@@ -138,6 +140,20 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
             let digest = sha2::Sha256::digest(&st.hash_input);
             text(digest.iter().map(|b| format!("{b:02x}")).collect())
         }
+        // Fastly: "Limited to 8KB in size. Exceeding the limit results in the req.body
+        // variable being blank, which returns a not set value"; a NUL ends the string.
+        ReqBody | ReqBodyBase64 if st.req_body.is_empty() || st.req_body.len() > REQ_BODY_LIMIT => Value::NotSet,
+        ReqBody => {
+            let end = st.req_body.iter().position(|&b| b == 0).unwrap_or(st.req_body.len());
+            Value::String(st.req_body.slice(..end))
+        }
+        ReqBodyBase64 => text(super::builtins::digest::base64_encode(&st.req_body, super::builtins::digest::STD, true)),
+        // lacquer has no staging environment: every service runs as production.
+        FastlyIsStaging => Value::Bool(false),
+        // Time since the object was stored (0 for a synthetic or fetched, not yet stored one).
+        ObjEntered if st.cache.stored_at > 0 => Value::Rtime(st.now.saturating_sub(st.cache.stored_at).max(0)),
+        ObjEntered => Value::Rtime(0),
+        FastlyInfoHostHeader => st.client_host.clone().map_or(Value::NotSet, Value::String),
         ReqIsPurge => Value::Bool(st.is_purge),
         ReqIsIpv6 => Value::Bool(st.client_ip.is_ipv6()),
         ClientPort => Value::Integer(i64::from(st.client_port)),

@@ -105,6 +105,11 @@ pub enum BVar {
     TimeEndUsec,
     TimeEndUsecFrac,
     TimeToFirstByte,
+    ReqBody,
+    ReqBodyBase64,
+    FastlyIsStaging,
+    ObjEntered,
+    FastlyInfoHostHeader,
     /// `client.geo.*` and `client.as.*` (read-only).
     Geo(GeoField),
     GeoIpOverride,
@@ -219,6 +224,13 @@ const NAMES: &[(&str, BVar)] = &[
     ("time.end.usec", BVar::TimeEndUsec),
     ("time.end.usec_frac", BVar::TimeEndUsecFrac),
     ("time.to_first_byte", BVar::TimeToFirstByte),
+    ("req.body", BVar::ReqBody),
+    ("req.postbody", BVar::ReqBody),
+    ("req.body.base64", BVar::ReqBodyBase64),
+    ("server.pop", BVar::ServerDatacenter),
+    ("fastly.is_staging", BVar::FastlyIsStaging),
+    ("obj.entered", BVar::ObjEntered),
+    ("fastly_info.host_header", BVar::FastlyInfoHostHeader),
 ];
 
 /// `lacquer test`: the handles of the test framework's `testing.*` variables (resolved

@@ -84,6 +84,7 @@ pub(crate) async fn handle(
     let mut st = intake(&handle, &svc, &parts, peer, local);
     let is_purge = parts.method.as_str().eq_ignore_ascii_case("PURGE");
     st.is_purge = is_purge;
+    st.req_body = body.clone();
     let mut flow = Flow {
         cx: Cx { handle, svc },
         st,
@@ -147,6 +148,7 @@ fn intake(
         Some(a) => Some(a.as_str().as_bytes().to_vec()),
         None => parts.headers.get(http::header::HOST).map(|h| h.as_bytes().to_vec()),
     };
+    st.client_host = parts.headers.get(http::header::HOST).map(|h| Bytes::copy_from_slice(h.as_bytes()));
     if let Some(mut host) = host {
         // Fastly lower-cases Host before vcl_recv (the default key includes it).
         host.make_ascii_lowercase();

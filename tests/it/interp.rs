@@ -387,3 +387,33 @@ fn regex_groups_are_restored_after_a_call() {
     assert_eq!(header(&st, "Typed").as_deref(), Some("b"));
     assert_eq!(header(&st, "After-Typed").as_deref(), Some("a"));
 }
+
+#[test]
+fn request_body_and_edge_facts() {
+    let src = r#"sub vcl_recv {
+        set req.http.Body = if(req.body, req.body, "notset");
+        set req.http.B64 = req.body.base64;
+        set req.http.Facts = server.pop "|" fastly.is_staging "|" fastly_info.host_header;
+    }"#;
+    let (_, st) = recv(src, |st| {
+        st.req_body = Bytes::from_static(b"a=1\0b=2");
+        st.client_host = Some(Bytes::from_static(b"Example.COM"));
+    });
+    // Fastly (req.body): binary data "will truncate at the first null character".
+    assert_eq!(header(&st, "Body").as_deref(), Some("a=1"));
+    assert_eq!(header(&st, "B64").as_deref(), Some("YT0xAGI9Mg=="));
+    assert_eq!(header(&st, "Facts").as_deref(), Some("LCL|0|Example.COM"));
+    // Fastly: "Limited to 8KB in size. Exceeding the limit results in the req.body
+    // variable being blank, which returns a not set value".
+    let (_, st) = recv(src, |st| st.req_body = Bytes::from(vec![b'x'; 8 * 1024 + 1]));
+    assert_eq!(header(&st, "Body").as_deref(), Some("notset"));
+}
+
+#[test]
+fn obj_entered_is_the_time_since_the_object_was_stored() {
+    let program = compile("sub vcl_deliver { set resp.http.Entered = obj.entered; }");
+    let mut st = ReqState { now: 50_000_000_000, ..ReqState::default() };
+    st.cache.stored_at = 20_000_000_000;
+    run(&program, SubKind::Deliver, &mut st, &Runtime::default()).unwrap();
+    assert_eq!(st.resp.headers.get(b"Entered").map(|v| v.to_vec()), Some(b"30.000".to_vec()));
+}
