@@ -150,6 +150,8 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         ReqBodyBase64 => text(super::builtins::digest::base64_encode(&st.req_body, super::builtins::digest::STD, true)),
         // lacquer has no staging environment: every service runs as production.
         FastlyIsStaging => Value::Bool(false),
+        BerespGzip => Value::Bool(st.edge.gzip),
+        BerespBrotli => Value::Bool(st.edge.brotli),
         // Time since the object was stored (0 for a synthetic or fetched, not yet stored one).
         ObjEntered if st.cache.stored_at > 0 => Value::Rtime(st.now.saturating_sub(st.cache.stored_at).max(0)),
         ObjEntered => Value::Rtime(0),
@@ -256,6 +258,8 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
         RespStatus => st.resp.status = int(&v),
         RespResponse => st.resp.response = v.to_bytes(),
         ClientIdentity => st.client_identity = Some(v.to_bytes()),
+        BerespGzip => st.edge.gzip = flag(&v),
+        BerespBrotli => st.edge.brotli = flag(&v),
         BereqConnectTimeout => st.bereq_timeouts[0] = Some(ns(&v)),
         BereqFirstByteTimeout => st.bereq_timeouts[1] = Some(ns(&v)),
         BereqBetweenBytesTimeout => st.bereq_timeouts[2] = Some(ns(&v)),

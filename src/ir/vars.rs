@@ -110,6 +110,8 @@ pub enum BVar {
     FastlyIsStaging,
     ObjEntered,
     FastlyInfoHostHeader,
+    BerespGzip,
+    BerespBrotli,
     /// `client.geo.*` and `client.as.*` (read-only).
     Geo(GeoField),
     GeoIpOverride,
@@ -231,6 +233,8 @@ const NAMES: &[(&str, BVar)] = &[
     ("fastly.is_staging", BVar::FastlyIsStaging),
     ("obj.entered", BVar::ObjEntered),
     ("fastly_info.host_header", BVar::FastlyInfoHostHeader),
+    ("beresp.gzip", BVar::BerespGzip),
+    ("beresp.brotli", BVar::BerespBrotli),
 ];
 
 /// `lacquer test`: the handles of the test framework's `testing.*` variables (resolved

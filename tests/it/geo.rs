@@ -20,7 +20,7 @@ fn names(en: &'static str) -> Data {
 }
 
 /// A GeoLite2-City-shaped database: 192.0.2.0/24 in Zürich, 2001:db8::/32 in São Paulo.
-fn city_db() -> Vec<u8> {
+pub(crate) fn city_db() -> Vec<u8> {
     let zurich = Data::Map(vec![
         ("city", Data::Map(vec![("geoname_id", Data::U32(2657896)), ("names", names("Zürich"))])),
         ("continent", Data::Map(vec![("code", Data::Str("EU")), ("names", names("Europe"))])),

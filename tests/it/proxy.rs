@@ -680,3 +680,28 @@ async fn bereq_first_byte_timeout_applies_to_the_fetch() {
     let e = edge(&origin, "sub vcl_miss { set bereq.first_byte_timeout = 5s; }").await;
     assert_eq!(e.get("/").await.text(), "slow");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn serve_reads_client_geo_from_the_configured_database() {
+    let origin = Origin::fixed(Reply::ok("x")).await;
+    let db = lacquer::interp::geo::GeoDb::from_bytes(vec![crate::geo::city_db()]).expect("test database");
+    let config = ServiceConfig { geo: Some(Arc::new(db)), ..ServiceConfig::default() };
+    let vcl = r#"
+sub vcl_recv {
+  if (req.http.Geo-Ip) { set client.geo.ip_override = req.http.Geo-Ip; }
+  error 600;
+}
+sub vcl_error {
+  set obj.status = 200;
+  set obj.http.Country = client.geo.country_code;
+  synthetic client.geo.city.utf8;
+  return(deliver);
+}
+"#;
+    let e = edge_with(&format!("{}{vcl}", origin.backend("F_origin")), config).await;
+    let r = e.request("GET", "/", &[("Geo-Ip", "192.0.2.10")]).await;
+    assert_eq!((r.header("country"), r.text().as_str()), (Some("CH"), "Zürich"));
+    // The client itself (127.0.0.1) is in no database: Fastly's unknown values.
+    let r = e.request("GET", "/", &[]).await;
+    assert_eq!((r.header("country"), r.text().as_str()), (Some(""), ""));
+}

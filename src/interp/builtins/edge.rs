@@ -1,5 +1,5 @@
 //! Builtins whose effect belongs to the connection or the edge network rather than to
-//! VCL state: HTTP/2 push and header compression, the HTTP/3 `Alt-Svc` advertisement,
+//! VCL state (and `beresp.gzip`/`beresp.brotli`, recorded the same way): HTTP/2 push and header compression, the HTTP/3 `Alt-Svc` advertisement,
 //! `103 Early Hints`, response tarpitting, shield selection and the last-hop check.
 //!
 //! The interpreter does no IO, so the connection-level ones are recorded on
@@ -36,6 +36,10 @@ pub struct EdgeRequests {
     pub early_hints: Vec<Bytes>,
     /// `resp.tarpit(interval_s [, chunk_size_bytes])`.
     pub tarpit: Option<(i64, Option<i64>)>,
+    /// `set beresp.gzip = true` / `set beresp.brotli = true`: compress the fetched object
+    /// before storing it (not done by today's proxy either).
+    pub gzip: bool,
+    pub brotli: bool,
 }
 
 fn h2_push(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, Fault> {
