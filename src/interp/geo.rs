@@ -3,13 +3,16 @@
 //! request of a service (through [`super::Runtime`]).
 //!
 //! What a MaxMind database cannot supply, and every variable when no database is
-//! configured or the address is not in it, reads as Fastly's documented value for an
-//! address it cannot place: Fastly's `client.geo.ip_override` page says STRING variables
-//! are `""`, FLOAT variables 999.0 and INTEGER variables 0 for an invalid region, and the
-//! `client.geo.proxy_type` / `proxy_description` pages say both default to `?` when an
-//! address is not known to be a proxy. Connection speed and type, proxy data, area codes
-//! and time-zone offsets are not in MaxMind's City/ASN data, so they always read as
-//! unknown.
+//! configured or the address is not in it, reads as Fastly's documented values:
+//! - absent data: `client.geo.latitude`/`longitude` "the special value 999.9 used to
+//!   indicate absent data", `client.geo.utc_offset` "The special value 0 is used to
+//!   indicate absent data", `proxy_type`/`proxy_description` "Defaults to ? when an IP
+//!   address is not known to be a proxy or VPN"; other STRINGs `""`, INTEGERs 0;
+//! - an invalid `client.geo.ip_override` ("values to indicate an invalid region"): STRING
+//!   `""`, FLOAT 999.0, INTEGER 0, and `utc_offset` "the special value 9999".
+//!
+//! Connection speed and type, proxy data, area codes and time-zone offsets are not in
+//! MaxMind's City/ASN data, so they always read as absent.
 //!
 //! Architecture Invariant: no IO on the request path; the files are read at start-up.
 
@@ -151,9 +154,8 @@ pub struct Geo {
     pub continent_code: Option<String>,
     pub country_code: Option<String>,
     pub country_name: Option<String>,
-    /// The first (largest) subdivision: its ISO code and name.
+    /// The ISO code of the first (largest) subdivision.
     pub region_code: Option<String>,
-    pub region_name: Option<String>,
     pub postal_code: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
@@ -196,8 +198,11 @@ impl GeoLookup {
     /// The value of a variable.
     pub fn get(&self, field: GeoField) -> Value {
         use GeoField::*;
-        // Fastly's values for a region it cannot determine (`client.geo.ip_override`).
-        const NO_FLOAT: f64 = 999.0;
+        // Fastly's values for absent data and for an invalid region (module comment).
+        let (no_float, no_offset) = match self {
+            GeoLookup::Invalid => (999.0, 9999),
+            _ => (999.9, 0),
+        };
         let geo = match self {
             GeoLookup::Found(g) => Some(g),
             _ => None,
@@ -214,7 +219,8 @@ impl GeoLookup {
             },
             // Not in MaxMind's City/ASN data: always unknown.
             ConnSpeed | ConnType => Value::str(""),
-            AreaCode | UtcOffset => Value::Integer(0),
+            AreaCode => Value::Integer(0),
+            UtcOffset => Value::Integer(no_offset),
             CityAscii => ascii(geo.and_then(|g| g.city.as_ref())),
             CityLatin1 => latin1(geo.and_then(|g| g.city.as_ref())),
             CityUtf8 => string(geo.and_then(|g| g.city.as_ref())),
@@ -224,17 +230,17 @@ impl GeoLookup {
             CountryNameAscii => ascii(geo.and_then(|g| g.country_name.as_ref())),
             CountryNameLatin1 => latin1(geo.and_then(|g| g.country_name.as_ref())),
             CountryNameUtf8 => string(geo.and_then(|g| g.country_name.as_ref())),
-            // Fastly: "Country subdivision code (ASCII, uppercase)".
-            RegionAscii => Value::String(
+            // Fastly (`client.geo.region.latin1`): "Region code ... Because this is a code
+            // and contains alphanumeric Latin characters only, it will always be identical
+            // to client.geo.region.ascii" (and so is `.utf8`).
+            RegionAscii | RegionLatin1 | RegionUtf8 => Value::String(
                 geo.and_then(|g| g.region_code.as_ref())
                     .map(|s| Bytes::from(s.to_ascii_uppercase()))
                     .unwrap_or_default(),
             ),
-            RegionLatin1 => latin1(geo.and_then(|g| g.region_name.as_ref())),
-            RegionUtf8 => string(geo.and_then(|g| g.region_name.as_ref())),
             PostalCode => string(geo.and_then(|g| g.postal_code.as_ref())),
-            Latitude => Value::Float(geo.and_then(|g| g.latitude).unwrap_or(NO_FLOAT)),
-            Longitude => Value::Float(geo.and_then(|g| g.longitude).unwrap_or(NO_FLOAT)),
+            Latitude => Value::Float(geo.and_then(|g| g.latitude).unwrap_or(no_float)),
+            Longitude => Value::Float(geo.and_then(|g| g.longitude).unwrap_or(no_float)),
             MetroCode => Value::Integer(geo.and_then(|g| g.metro_code).unwrap_or(0)),
             AsNumber => Value::Integer(geo.and_then(|g| g.as_number).unwrap_or(0)),
             AsName => string(geo.and_then(|g| g.as_name.as_ref())),
@@ -276,8 +282,6 @@ struct Coded<'a> {
     code: Option<&'a str>,
     #[serde(borrow, default)]
     iso_code: Option<&'a str>,
-    #[serde(borrow, default)]
-    names: Option<BTreeMap<&'a str, &'a str>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -323,7 +327,6 @@ impl Geo {
         set(&mut self.country_name, r.country.as_ref().and_then(|c| english(&c.names)));
         let first = r.subdivisions.as_ref().and_then(|s| s.first());
         set(&mut self.region_code, first.and_then(|s| s.iso_code).map(str::to_string));
-        set(&mut self.region_name, first.and_then(|s| english(&s.names)));
         set(&mut self.postal_code, r.postal.as_ref().and_then(|p| p.code).map(str::to_string));
         set(&mut self.latitude, r.location.as_ref().and_then(|l| l.latitude));
         set(&mut self.longitude, r.location.as_ref().and_then(|l| l.longitude));
@@ -432,12 +435,13 @@ mod tests {
 
     #[test]
     fn without_a_database_every_variable_reads_as_unknown() {
-        // Fastly (`client.geo.ip_override`): "STRING variables are set to the empty
-        // string, FLOAT variables are set to 999.0, and INTEGER variables are set to 0".
+        // Fastly: latitude "999.9 used to indicate absent data"; utc_offset "0 is used to
+        // indicate absent data".
         let unknown = GeoLookup::resolve(None, "192.0.2.1".parse().unwrap(), None);
         assert_eq!(unknown, GeoLookup::Unknown);
         assert_eq!(unknown.get(GeoField::CountryCode), Value::str(""));
-        assert_eq!(unknown.get(GeoField::Latitude), Value::Float(999.0));
+        assert_eq!(unknown.get(GeoField::Latitude), Value::Float(999.9));
+        assert_eq!(unknown.get(GeoField::UtcOffset), Value::Integer(0));
         assert_eq!(unknown.get(GeoField::AsNumber), Value::Integer(0));
         // Fastly (`client.geo.proxy_type`): "Defaults to ? when an IP address is not known
         // to be a proxy or VPN".
@@ -445,5 +449,7 @@ mod tests {
         let invalid = GeoLookup::resolve(None, "192.0.2.1".parse().unwrap(), Some(b"xxx"));
         assert_eq!(invalid, GeoLookup::Invalid);
         assert_eq!(invalid.get(GeoField::ProxyType), Value::str(""));
+        assert_eq!(invalid.get(GeoField::Latitude), Value::Float(999.0));
+        assert_eq!(invalid.get(GeoField::UtcOffset), Value::Integer(9999));
     }
 }
