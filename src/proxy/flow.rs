@@ -483,6 +483,8 @@ impl Flow {
     /// The pass path: a fresh `bereq` from `req`, then `vcl_pass`.
     async fn pass(&mut self) -> Step {
         self.passed = true;
+        // A stale hit that VCL turned into a pass delivers a fresh response.
+        self.st.resp_stale = None;
         build_bereq(&mut self.st, Mode::Pass);
         self.st.fastly_state = "PASS";
         self.run_pass_sub().await
