@@ -11,7 +11,8 @@
 //! - an invalid `client.geo.ip_override` ("values to indicate an invalid region"): STRING
 //!   `""`, FLOAT 999.0, INTEGER 0, and `utc_offset` "the special value 9999".
 //!
-//! Connection speed and type, proxy data, area codes and time-zone offsets are not in
+//! `utc_offset` comes from the location's IANA time zone at the current time (daylight
+//! saving included). Connection speed and type, proxy data and area codes are not in
 //! MaxMind's City/ASN data, so they always read as absent.
 //!
 //! Architecture Invariant: no IO on the request path; the files are read at start-up.
@@ -160,6 +161,8 @@ pub struct Geo {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub metro_code: Option<i64>,
+    /// The IANA time zone (`Europe/Zurich`).
+    pub time_zone: Option<String>,
     pub as_number: Option<i64>,
     pub as_name: Option<String>,
 }
@@ -195,8 +198,9 @@ impl GeoLookup {
         }
     }
 
-    /// The value of a variable.
-    pub fn get(&self, field: GeoField) -> Value {
+    /// The value of a variable at `now` (nanoseconds since the epoch; time-zone offsets
+    /// change with daylight saving).
+    pub fn get(&self, field: GeoField, now: i64) -> Value {
         use GeoField::*;
         // Fastly's values for absent data and for an invalid region (module comment).
         let (no_float, no_offset) = match self {
@@ -220,7 +224,9 @@ impl GeoLookup {
             // Not in MaxMind's City/ASN data: always unknown.
             ConnSpeed | ConnType => Value::str(""),
             AreaCode => Value::Integer(0),
-            UtcOffset => Value::Integer(no_offset),
+            UtcOffset => Value::Integer(
+                geo.and_then(|g| g.time_zone.as_deref()).and_then(|tz| utc_offset(tz, now)).unwrap_or(no_offset),
+            ),
             CityAscii => ascii(geo.and_then(|g| g.city.as_ref())),
             CityLatin1 => latin1(geo.and_then(|g| g.city.as_ref())),
             CityUtf8 => string(geo.and_then(|g| g.city.as_ref())),
@@ -258,8 +264,8 @@ struct Record<'a> {
     continent: Option<Coded<'a>>,
     #[serde(borrow, default)]
     country: Option<Country<'a>>,
-    #[serde(default)]
-    location: Option<Location>,
+    #[serde(borrow, default)]
+    location: Option<Location<'a>>,
     #[serde(borrow, default)]
     postal: Option<Postal<'a>>,
     #[serde(borrow, default)]
@@ -293,7 +299,9 @@ struct Country<'a> {
 }
 
 #[derive(Deserialize, Default)]
-struct Location {
+struct Location<'a> {
+    #[serde(borrow, default)]
+    time_zone: Option<&'a str>,
     #[serde(default)]
     latitude: Option<f64>,
     #[serde(default)]
@@ -331,12 +339,24 @@ impl Geo {
         set(&mut self.latitude, r.location.as_ref().and_then(|l| l.latitude));
         set(&mut self.longitude, r.location.as_ref().and_then(|l| l.longitude));
         set(&mut self.metro_code, r.location.as_ref().and_then(|l| l.metro_code).map(i64::from));
+        set(&mut self.time_zone, r.location.as_ref().and_then(|l| l.time_zone).map(str::to_string));
         set(&mut self.as_number, r.autonomous_system_number.map(i64::from));
         set(&mut self.as_name, r.autonomous_system_organization.map(str::to_string));
     }
 }
 
 // ----- Fastly's renderings -----
+
+/// Fastly (`client.geo.utc_offset`): "base-10 numbers of three or four digits in the form
+/// (-)HHMM or (-)HMM"; `None` for an unknown zone name.
+pub fn utc_offset(time_zone: &str, now: i64) -> Option<i64> {
+    use chrono::Offset;
+    let tz: chrono_tz::Tz = time_zone.parse().ok()?;
+    let at = chrono::DateTime::from_timestamp(now.div_euclid(1_000_000_000), 0)?.naive_utc();
+    let seconds = i64::from(chrono::TimeZone::offset_from_utc_datetime(&tz, &at).fix().local_minus_utc());
+    let minutes = seconds / 60;
+    Some(minutes.signum() * ((minutes.abs() / 60) * 100 + minutes.abs() % 60))
+}
 
 /// Fastly's `*.ascii` variables: "diacritics removed and normalized to lower case".
 /// Letters of Latin-1 and Latin Extended-A lose their accents; other non-ASCII
@@ -419,6 +439,12 @@ ZWZWE";
 mod tests {
     use super::*;
 
+    impl GeoLookup {
+        fn get_now(&self, field: GeoField) -> Value {
+            self.get(field, 0)
+        }
+    }
+
     #[test]
     fn renderings() {
         assert_eq!(ascii_lower("São Paulo"), "sao paulo");
@@ -428,6 +454,14 @@ mod tests {
         assert_eq!(alpha3("se"), Some("SWE"));
         assert_eq!(alpha3("ZW"), Some("ZWE"));
         assert_eq!(alpha3("XX"), None);
+        // Fastly's example: St. John's, Newfoundland is -230 or -330 with daylight saving.
+        let july = 1_720_000_000 * 1_000_000_000; // 2024-07-03
+        let january = 1_705_000_000 * 1_000_000_000; // 2024-01-11
+        assert_eq!(utc_offset("America/St_Johns", july), Some(-230));
+        assert_eq!(utc_offset("America/St_Johns", january), Some(-330));
+        assert_eq!(utc_offset("Asia/Kolkata", july), Some(530));
+        assert_eq!(utc_offset("Europe/Zurich", january), Some(100));
+        assert_eq!(utc_offset("Not/AZone", july), None);
         for pair in ISO_3166.split(' ') {
             assert_eq!(pair.len(), 5, "{pair}");
         }
@@ -439,17 +473,17 @@ mod tests {
         // indicate absent data".
         let unknown = GeoLookup::resolve(None, "192.0.2.1".parse().unwrap(), None);
         assert_eq!(unknown, GeoLookup::Unknown);
-        assert_eq!(unknown.get(GeoField::CountryCode), Value::str(""));
-        assert_eq!(unknown.get(GeoField::Latitude), Value::Float(999.9));
-        assert_eq!(unknown.get(GeoField::UtcOffset), Value::Integer(0));
-        assert_eq!(unknown.get(GeoField::AsNumber), Value::Integer(0));
+        assert_eq!(unknown.get_now(GeoField::CountryCode), Value::str(""));
+        assert_eq!(unknown.get_now(GeoField::Latitude), Value::Float(999.9));
+        assert_eq!(unknown.get_now(GeoField::UtcOffset), Value::Integer(0));
+        assert_eq!(unknown.get_now(GeoField::AsNumber), Value::Integer(0));
         // Fastly (`client.geo.proxy_type`): "Defaults to ? when an IP address is not known
         // to be a proxy or VPN".
-        assert_eq!(unknown.get(GeoField::ProxyType), Value::str("?"));
+        assert_eq!(unknown.get_now(GeoField::ProxyType), Value::str("?"));
         let invalid = GeoLookup::resolve(None, "192.0.2.1".parse().unwrap(), Some(b"xxx"));
         assert_eq!(invalid, GeoLookup::Invalid);
-        assert_eq!(invalid.get(GeoField::ProxyType), Value::str(""));
-        assert_eq!(invalid.get(GeoField::Latitude), Value::Float(999.0));
-        assert_eq!(invalid.get(GeoField::UtcOffset), Value::Integer(9999));
+        assert_eq!(invalid.get_now(GeoField::ProxyType), Value::str(""));
+        assert_eq!(invalid.get_now(GeoField::Latitude), Value::Float(999.0));
+        assert_eq!(invalid.get_now(GeoField::UtcOffset), Value::Integer(9999));
     }
 }

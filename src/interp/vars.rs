@@ -129,7 +129,7 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         Geo(field) => st
             .geo
             .get_or_init(|| GeoLookup::resolve(runtime.geo.as_deref(), st.client_ip, st.geo_ip_override.as_deref()))
-            .get(field),
+            .get(field, st.now),
         GeoIpOverride => st.geo_ip_override.clone().map_or(Value::NotSet, Value::String),
         ReqXid => text(st.xid.to_string()),
         // The digest of the cache key: SHA-256 of what `vcl_hash` added, in hex (Fastly's

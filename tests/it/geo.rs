@@ -95,7 +95,9 @@ const VCL: &str = r#"sub vcl_recv {
 
 fn geo_of(db: Option<Arc<GeoDb>>, client: &str, override_ip: Option<&str>) -> ReqState {
     let program = compile(VCL);
-    let mut st = ReqState { client_ip: client.parse().unwrap(), ..ReqState::default() };
+    // 2024-07-03, summer time in Zürich.
+    let now = 1_720_000_000 * 1_000_000_000;
+    let mut st = ReqState { client_ip: client.parse().unwrap(), now, time_start: now, ..ReqState::default() };
     if let Some(ip) = override_ip {
         st.req.headers.set(b"Override", ip.as_bytes().to_vec().into());
     }
@@ -122,8 +124,9 @@ fn ipv4_lookup_maps_city_and_asn_fields() {
     assert_eq!(st.req.headers.get(b"Latin1").unwrap().as_ref(), b"Z\xfcrich");
     // Not in MaxMind's City/ASN data. Fastly's `client.geo.proxy_type` and
     // `proxy_description` pages: "Defaults to ? when an IP address is not known to be a
-    // proxy or VPN"; the rest read as unknown (STRING "", INTEGER 0).
-    assert_eq!(header(&st, "Unknowable"), "||?|?|0|0|0");
+    // proxy or VPN"; the rest read as unknown (STRING "", INTEGER 0). The UTC offset comes
+    // from the time zone, in Fastly's "(-)HHMM or (-)HMM" form: Zürich in summer is +2h.
+    assert_eq!(header(&st, "Unknowable"), "||?|?|0|200|200");
 }
 
 #[test]
