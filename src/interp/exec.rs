@@ -112,9 +112,12 @@ impl Machine<'_> {
     /// caller's are restored when it returns. Fastly does not document this; falco, the
     /// reference interpreter, saves and restores captures around each call, and so do we.
     fn call_saving_groups(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
-        let saved = self.state.re_groups.clone();
+        // On the stack: a call does not allocate for this.
+        let saved: [Option<Bytes>; 20] = std::array::from_fn(|i| self.state.re_groups.get(i).cloned().flatten());
         let flow = self.call(idx, args);
-        self.state.re_groups = saved;
+        for (slot, group) in self.state.re_groups.iter_mut().zip(saved) {
+            *slot = group;
+        }
         flow
     }
 
