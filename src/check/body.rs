@@ -202,6 +202,12 @@ impl Body<'_> {
                 for case in cases {
                     if let Some(label) = &case.label {
                         self.value(label);
+                        // `case ~ "re":` compiles its pattern like `~` does.
+                        if let (true, ExprKind::Literal(Literal::String(lit))) = (case.regex, &label.kind) {
+                            if let Some(d) = self.regexes.check(self.map, lit) {
+                                self.error(d);
+                            }
+                        }
                     }
                     self.frames.push(Vec::new());
                     self.block_stmts(&case.body);

@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// Address for HTTPS (h2 and http/1.1 by ALPN); used when a --tls-cert is given.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
     pub listen_tls: SocketAddr,
+    /// MaxMind database (GeoLite2/GeoIP2 City, Country or ASN) for `client.geo.*` and
+    /// `client.as.*` (repeatable; without it they read as Fastly's unknown values).
+    #[arg(long = "geo-db", value_name = "FILE.mmdb")]
+    pub geo_db: Vec<PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -89,8 +93,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
         }
     };
+    let geo = match args.geo_db.is_empty() {
+        true => None,
+        false => Some(Arc::new(crate::interp::geo::GeoDb::open(&args.geo_db)?)),
+    };
     let config =
-        ServiceConfig { cache_size: usize::try_from(args.cache_size).unwrap_or(usize::MAX), ..Default::default() };
+        ServiceConfig { cache_size: usize::try_from(args.cache_size).unwrap_or(usize::MAX), geo, ..Default::default() };
     let handle = match ServiceHandle::new(Arc::new(program), config) {
         Ok(h) => h,
         Err(e) => {

@@ -7,9 +7,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use super::{use_color, ColorChoice, OutputFormat};
 use crate::diag::{self, RenderOptions};
+use crate::interp::geo::GeoDb;
 use crate::testing::discovery::DEFAULT_FILTER;
 use crate::testing::report::{self, Report};
 use crate::testing::runner::Options;
@@ -37,12 +39,26 @@ pub struct TestArgs {
     /// Report statement coverage of the main VCL's subroutines.
     #[arg(long)]
     pub coverage: bool,
+    /// MaxMind database (GeoLite2/GeoIP2 City, Country or ASN) for `client.geo.*` and
+    /// `client.as.*` (repeatable; without it they read as Fastly's unknown values).
+    #[arg(long = "geo-db", value_name = "FILE.mmdb")]
+    pub geo_db: Vec<PathBuf>,
     /// Colour: auto (on a terminal), always or never.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
 }
 
 pub fn run(args: TestArgs) -> anyhow::Result<ExitCode> {
+    let geo = match args.geo_db.is_empty() {
+        true => None,
+        false => match GeoDb::open(&args.geo_db) {
+            Ok(db) => Some(Arc::new(db)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+    };
     let config = Config {
         main: args.main.clone(),
         include: args.include.clone(),
@@ -50,6 +66,7 @@ pub fn run(args: TestArgs) -> anyhow::Result<ExitCode> {
         options: Options {
             tags: args.tags.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
             coverage: args.coverage,
+            geo,
         },
     };
     let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();

@@ -434,7 +434,7 @@ impl Printer<'_> {
                 Some(label) => {
                     let colon = self.next_sig_of(label.span.end, TokenKind::Colon).map_or(label.span, |t| t.span);
                     self.line(colon.start, ":", colon.end, 0, &|p| {
-                        p.push("case ");
+                        p.push(if c.regex { "case ~ " } else { "case " });
                         p.expr(label);
                         // `name:` would lex as one identifier.
                         let number = matches!(label.kind, ExprKind::Literal(Literal::Integer(_) | Literal::Float(_)));

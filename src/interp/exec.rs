@@ -10,7 +10,7 @@ use super::value::Value;
 use super::vars;
 use super::Runtime;
 use crate::catalog::SubKind;
-use crate::ir::{Action, Conv, Expr, Place, Program, Return, Stmt, StmtKind, Var};
+use crate::ir::{Action, Case, CaseTest, Conv, Expr, Place, Program, Return, Stmt, StmtKind, Var};
 use crate::syntax::ast::{AssignOp, CompareOp};
 
 /// Statements one request may execute before it is stopped with a 503 (runaway VCL;
@@ -20,6 +20,12 @@ pub const STEP_BUDGET: u64 = 1_000_000;
 /// Runs the built-in subroutine `kind` and returns what it decided. A subroutine the VCL
 /// does not define does what Fastly's default does.
 pub fn run(program: &Program, kind: SubKind, state: &mut ReqState, runtime: &Runtime) -> Result<Action, Fault> {
+    // What `time.to_first_byte` and `resp.is_locally_generated` read.
+    match kind {
+        SubKind::Deliver => state.deliver_started = Some(state.now),
+        SubKind::Error => state.went_through_error = true,
+        _ => {}
+    }
     let Some(idx) = program.entries[kind as usize] else { return Ok(Action::default_for(kind)) };
     let mut m = Machine { program, runtime, state, steps: 0, base: 0, coverage: None };
     match m.call(idx, Vec::new())? {
@@ -53,6 +59,10 @@ enum Flow {
     /// The built-in subroutine is done.
     Action(Action),
     Goto(u32),
+    /// `break;`, up to the enclosing `switch`.
+    Break,
+    /// `fallthrough;`, up to the enclosing `switch`.
+    Fallthrough,
 }
 
 struct Machine<'a> {
@@ -96,6 +106,19 @@ impl Machine<'_> {
         self.state.locals.truncate(base);
         self.base = saved;
         result
+    }
+
+    /// A custom subroutine called from VCL: it sees the caller's `re.group.*`, and the
+    /// caller's are restored when it returns. Fastly does not document this; falco, the
+    /// reference interpreter, saves and restores captures around each call, and so do we.
+    fn call_saving_groups(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
+        // On the stack: a call does not allocate for this.
+        let saved: [Option<Bytes>; 20] = std::array::from_fn(|i| self.state.re_groups.get(i).cloned().flatten());
+        let flow = self.call(idx, args);
+        for (slot, group) in self.state.re_groups.iter_mut().zip(saved) {
+            *slot = group;
+        }
+        flow
     }
 
     fn block(&mut self, sub: u32, stmts: &[Stmt]) -> Result<Flow, Fault> {
@@ -145,7 +168,7 @@ impl Machine<'_> {
             }
             StmtKind::Call { sub, args } => {
                 let args = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
-                match self.call(*sub, args)? {
+                match self.call_saving_groups(*sub, args)? {
                     Flow::Action(a) => return Ok(Flow::Action(a)),
                     _ => return Ok(Flow::Next),
                 }
@@ -208,8 +231,44 @@ impl Machine<'_> {
             StmtKind::Eval(e) => {
                 self.eval(e)?;
             }
+            StmtKind::Switch { subject, cases } => return self.switch(sub, subject, cases),
+            StmtKind::Break => return Ok(Flow::Break),
+            StmtKind::Fallthrough => return Ok(Flow::Fallthrough),
         }
         Ok(Flow::Next)
+    }
+
+    /// `switch` (undocumented by Fastly; falco's semantics): the subject as a string is
+    /// compared with each case label in order, `default` only when none matches; the
+    /// chosen body runs to `break` or its end, or on into the next body after
+    /// `fallthrough`.
+    fn switch(&mut self, sub: u32, subject: &Expr, cases: &[Case]) -> Result<Flow, Fault> {
+        let v = self.eval(subject)?;
+        let subject = stringify(&v, self.program);
+        let mut chosen = None;
+        for (i, case) in cases.iter().enumerate() {
+            let hit = match &case.test {
+                CaseTest::Default => false,
+                CaseTest::Equals(label) => {
+                    let label = self.eval(label)?;
+                    stringify(&label, self.program) == subject
+                }
+                CaseTest::Matches(regex) => self.regex_match(*regex, &subject),
+            };
+            if hit {
+                chosen = Some(i);
+                break;
+            }
+        }
+        let chosen = chosen.or_else(|| cases.iter().position(|c| matches!(c.test, CaseTest::Default)));
+        let Some(mut i) = chosen else { return Ok(Flow::Next) };
+        loop {
+            match self.block(sub, &cases[i].body)? {
+                Flow::Fallthrough if i + 1 < cases.len() => i += 1,
+                Flow::Fallthrough | Flow::Break | Flow::Next => return Ok(Flow::Next),
+                other => return Ok(other),
+            }
+        }
     }
 
     fn set_local(&mut self, slot: u16, v: Value) {
@@ -249,7 +308,7 @@ impl Machine<'_> {
             }
             Expr::CallSub { sub, args } => {
                 let args = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
-                match self.call(*sub, args)? {
+                match self.call_saving_groups(*sub, args)? {
                     Flow::Return(Some(v)) => v,
                     _ => Value::NotSet,
                 }

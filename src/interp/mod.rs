@@ -5,6 +5,7 @@
 
 pub mod builtins;
 mod exec;
+pub mod geo;
 pub mod ratelimit_state;
 pub mod state;
 pub mod value;
@@ -14,9 +15,11 @@ pub use exec::{convert, reason, run, run_sub, stringify, STEP_BUDGET};
 
 /// State shared by every request of a program: rate counters and penalty boxes, and the
 /// backends' health (the proxy's probes write it; `lacquer test` leaves it empty, so every
-/// backend is healthy unless a test mocks it sick).
+/// backend is healthy unless a test mocks it sick), and the geolocation databases
+/// (read-only, shared by every service of a process).
 #[derive(Debug, Default)]
 pub struct Runtime {
     pub rate: ratelimit_state::RateState,
     pub health: crate::backend::health::HealthTable,
+    pub geo: Option<std::sync::Arc<geo::GeoDb>>,
 }

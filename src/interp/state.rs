@@ -129,6 +129,15 @@ pub struct TlsClient {
     pub servername: Bytes,
 }
 
+/// Why a stale object is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaleReason {
+    /// Inside stale-if-error: the origin failed or is sick.
+    Error,
+    /// Inside stale-while-revalidate: a background fetch refreshes it.
+    Revalidating,
+}
+
 /// Everything one request carries through VCL.
 #[derive(Debug, Clone)]
 pub struct ReqState {
@@ -178,6 +187,37 @@ pub struct ReqState {
     pub log: Vec<Bytes>,
     /// xorshift state for `randombool`/`randomint`/`randomstr` (seeded per request).
     pub rng: u64,
+    /// `req.xid`: this request's number (the proxy numbers requests; tests set it).
+    pub xid: u64,
+    /// The request arrived as `PURGE` (`req.is_purge`; the proxy sets it).
+    pub is_purge: bool,
+    /// The client's and the server's TCP ports (`client.port`, `server.port`).
+    pub client_port: u16,
+    pub server_port: u16,
+    /// The cache lookup found a stale copy of the object (`stale.exists`; the proxy sets
+    /// it).
+    pub stale_exists: bool,
+    /// Why the response being delivered is stale, if it is (`resp.stale*`; the proxy
+    /// sets it when it serves a stale object).
+    pub resp_stale: Option<StaleReason>,
+    /// `bereq.connect_timeout`, `first_byte_timeout`, `between_bytes_timeout` as VCL set
+    /// them (nanoseconds); unset, they read as the backend's declared values.
+    pub bereq_timeouts: [Option<i64>; 3],
+    /// When `vcl_deliver` started (`time.to_first_byte`), in nanoseconds since the epoch.
+    pub deliver_started: Option<i64>,
+    /// The request went through `vcl_error` (`resp.is_locally_generated`).
+    pub went_through_error: bool,
+    /// The request body as the client sent it (the proxy buffers it; `req.body`).
+    pub req_body: Bytes,
+    /// The `Host` header as the client sent it (`fastly_info.host_header`).
+    pub client_host: Option<Bytes>,
+    /// What VCL asked of the connection (`h2.push`, `early_hints`, `resp.tarpit`, ...).
+    pub edge: super::builtins::edge::EdgeRequests,
+    /// `client.geo.ip_override` when VCL set it.
+    pub geo_ip_override: Option<Bytes>,
+    /// The geolocation of this request, looked up on first use (reset when
+    /// `client.geo.ip_override` changes).
+    pub geo: std::sync::OnceLock<super::geo::GeoLookup>,
     /// `lacquer test` only: mocks, the call log, the last state, a failed assertion.
     pub testing: Option<Box<crate::testing::TestState>>,
 }
@@ -222,6 +262,20 @@ impl Default for ReqState {
             tls_client: None,
             log: Vec::new(),
             rng: 0x9E37_79B9_7F4A_7C15,
+            xid: 1,
+            is_purge: false,
+            client_port: 0,
+            server_port: 0,
+            stale_exists: false,
+            resp_stale: None,
+            bereq_timeouts: [None; 3],
+            deliver_started: None,
+            went_through_error: false,
+            req_body: Bytes::new(),
+            client_host: None,
+            edge: Default::default(),
+            geo_ip_override: None,
+            geo: std::sync::OnceLock::new(),
             testing: None,
         }
     }

@@ -2,7 +2,8 @@
 
 use bytes::{Bytes, BytesMut};
 
-use super::state::ReqState;
+use super::geo::GeoLookup;
+use super::state::{ReqState, StaleReason};
 use super::value::Value;
 use super::Runtime;
 use crate::ir::{BVar, Program, Var};
@@ -10,6 +11,8 @@ use crate::ir::{BVar, Program, Var};
 const MS: i64 = 1_000_000;
 const US: i64 = 1_000;
 const S: i64 = 1_000_000_000;
+/// Fastly's `req.body` limit (8KB).
+const REQ_BODY_LIMIT: usize = 8 * 1024;
 
 pub fn get(state: &ReqState, program: &Program, runtime: &Runtime, var: &Var) -> Value {
     match var {
@@ -135,11 +138,88 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         TlsClientProtocol => st.tls_client.as_ref().map_or(Value::NotSet, |t| s(&t.protocol)),
         TlsClientCipher => st.tls_client.as_ref().map_or(Value::NotSet, |t| s(&t.cipher)),
         TlsClientServername => st.tls_client.as_ref().map_or(Value::NotSet, |t| s(&t.servername)),
+        Geo(field) => st
+            .geo
+            .get_or_init(|| GeoLookup::resolve(runtime.geo.as_deref(), st.client_ip, st.geo_ip_override.as_deref()))
+            .get(field, st.now),
+        GeoIpOverride => st.geo_ip_override.clone().map_or(Value::NotSet, Value::String),
+        ReqXid => text(st.xid.to_string()),
+        // The digest of the cache key: SHA-256 of what `vcl_hash` added, in hex (Fastly's
+        // is a SHA-256 hex digest too, over its own key layout). Not set before vcl_hash.
+        ReqDigest if st.hash_input.is_empty() => Value::NotSet,
+        ReqDigest => {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(&st.hash_input);
+            text(digest.iter().map(|b| format!("{b:02x}")).collect())
+        }
+        // Fastly: "Limited to 8KB in size. Exceeding the limit results in the req.body
+        // variable being blank, which returns a not set value"; a NUL ends the string.
+        ReqBody | ReqBodyBase64 if st.req_body.is_empty() || st.req_body.len() > REQ_BODY_LIMIT => Value::NotSet,
+        ReqBody => {
+            let end = st.req_body.iter().position(|&b| b == 0).unwrap_or(st.req_body.len());
+            Value::String(st.req_body.slice(..end))
+        }
+        ReqBodyBase64 => text(super::builtins::digest::base64_encode(&st.req_body, super::builtins::digest::STD, true)),
+        // lacquer has no staging environment: every service runs as production.
+        FastlyIsStaging => Value::Bool(false),
+        BerespGzip => Value::Bool(st.edge.gzip),
+        BerespBrotli => Value::Bool(st.edge.brotli),
+        // Time since the object was stored (0 for a synthetic or fetched, not yet stored one).
+        ObjEntered if st.cache.stored_at > 0 => Value::Rtime(st.now.saturating_sub(st.cache.stored_at).max(0)),
+        ObjEntered => Value::Rtime(0),
+        FastlyInfoHostHeader => st.client_host.clone().map_or(Value::NotSet, Value::String),
+        ReqIsPurge => Value::Bool(st.is_purge),
+        ReqIsIpv6 => Value::Bool(st.client_ip.is_ipv6()),
+        ClientPort => Value::Integer(i64::from(st.client_port)),
+        ServerPort => Value::Integer(i64::from(st.server_port)),
+        // Fastly: "Returns a non-NULL string if stale content exists and NULL otherwise".
+        StaleExists => {
+            if st.stale_exists {
+                Value::str("1")
+            } else {
+                Value::NotSet
+            }
+        }
+        RespStale => Value::Bool(st.resp_stale.is_some()),
+        RespStaleIsError => Value::Bool(st.resp_stale == Some(StaleReason::Error)),
+        RespStaleIsRevalidating => Value::Bool(st.resp_stale == Some(StaleReason::Revalidating)),
+        RespIsLocallyGenerated => Value::Bool(st.went_through_error),
+        BereqConnectTimeout | BereqFirstByteTimeout | BereqBetweenBytesTimeout => {
+            Value::Rtime(bereq_timeout(st, program, b))
+        }
+        // The request ends as the subroutine reading it (vcl_deliver, vcl_log) runs.
+        TimeEnd => Value::Time(st.now),
+        TimeEndSec => text((st.now / S).to_string()),
+        TimeEndMsec => text((st.now / MS).to_string()),
+        TimeEndMsecFrac => text(format!("{:03}", (st.now % S) / MS)),
+        TimeEndUsec => text((st.now / US).to_string()),
+        TimeEndUsecFrac => text(format!("{:06}", (st.now % S) / US)),
+        TimeToFirstByte => Value::Rtime(st.deliver_started.unwrap_or(st.now).saturating_sub(st.time_start).max(0)),
         // `lacquer test` only: falco's `testing.*` variables.
         TestingState | TestingSyntheticBody | TestingOriginHostHeader | TestingReturnValue => {
             crate::testing::read_var(st, program, b)
         }
     }
+}
+
+/// A `bereq.*_timeout`: what VCL set, else the request's backend's declared value, else
+/// Fastly's default (connect 1s, first byte 15s, between bytes 10s).
+fn bereq_timeout(st: &ReqState, program: &Program, b: BVar) -> i64 {
+    let (slot, default) = match b {
+        BVar::BereqConnectTimeout => (0, S),
+        BVar::BereqFirstByteTimeout => (1, 15 * S),
+        _ => (2, 10 * S),
+    };
+    if let Some(ns) = st.bereq_timeouts[slot] {
+        return ns;
+    }
+    let props = st.backend.and_then(|i| program.backends.get(i as usize)).map(|b| &b.props);
+    let declared = props.and_then(|p| match slot {
+        0 => p.connect_timeout,
+        1 => p.first_byte_timeout,
+        _ => p.between_bytes_timeout,
+    });
+    declared.unwrap_or(default)
 }
 
 pub fn set(st: &mut ReqState, _program: &Program, var: &Var, v: Value) {
@@ -190,6 +270,15 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
         RespStatus => st.resp.status = int(&v),
         RespResponse => st.resp.response = v.to_bytes(),
         ClientIdentity => st.client_identity = Some(v.to_bytes()),
+        BerespGzip => st.edge.gzip = flag(&v),
+        BerespBrotli => st.edge.brotli = flag(&v),
+        BereqConnectTimeout => st.bereq_timeouts[0] = Some(ns(&v)),
+        BereqFirstByteTimeout => st.bereq_timeouts[1] = Some(ns(&v)),
+        BereqBetweenBytesTimeout => st.bereq_timeouts[2] = Some(ns(&v)),
+        GeoIpOverride => {
+            st.geo_ip_override = Some(v.to_bytes());
+            st.geo = std::sync::OnceLock::new();
+        }
         // The rest are read-only; the checker rejects writes before we get here.
         _ => {}
     }

@@ -311,11 +311,35 @@ impl Compiler {
             }
             AstStmt::Block(b) => StmtKind::Block(self.block(cx, &b.stmts, ret)),
             AstStmt::Expr(e) => StmtKind::Eval(self.expr(cx, e).0),
-            AstStmt::Switch { .. } => {
-                self.unsupported("the `switch` statement".into(), stmt.span);
-                return None;
+            AstStmt::Switch { subject, cases } => {
+                let subject = self.value_as(cx, subject, Type::String);
+                let cases = cases
+                    .iter()
+                    .map(|c| {
+                        let test = match (&c.label, c.regex) {
+                            (None, _) => CaseTest::Default,
+                            (Some(label), true) => match label.as_string_lit() {
+                                Some(lit) => {
+                                    self.regex(&lit.value, lit.span).map_or(CaseTest::Default, CaseTest::Matches)
+                                }
+                                None => {
+                                    self.unsupported(
+                                        "a `case ~` label that is not a string literal".into(),
+                                        label.span,
+                                    );
+                                    CaseTest::Default
+                                }
+                            },
+                            (Some(label), false) => CaseTest::Equals(self.value_as(cx, label, Type::String)),
+                        };
+                        Case { test, body: self.block(cx, &c.body, ret) }
+                    })
+                    .collect();
+                StmtKind::Switch { subject, cases }
             }
-            AstStmt::Break | AstStmt::Fallthrough | AstStmt::Include(_) | AstStmt::Invalid => return None,
+            AstStmt::Break => StmtKind::Break,
+            AstStmt::Fallthrough => StmtKind::Fallthrough,
+            AstStmt::Include(_) | AstStmt::Invalid => return None,
         };
         Some(Stmt { id, kind })
     }

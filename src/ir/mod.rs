@@ -129,6 +129,33 @@ pub enum StmtKind {
     Block(Vec<Stmt>),
     /// A VOID function call.
     Eval(Expr),
+    /// `switch (subject) { ... }`: the subject, as a string, is tested against each
+    /// case in order (`default` last, wherever it is written); the first that matches
+    /// runs until `break`, or on into the next case's body after `fallthrough`.
+    Switch {
+        subject: Expr,
+        cases: Vec<Case>,
+    },
+    /// `break;`: leaves the enclosing `switch`.
+    Break,
+    /// `fallthrough;`: continues with the next case's body.
+    Fallthrough,
+}
+
+/// One `case` (or `default`) of a `switch`.
+#[derive(Debug)]
+pub struct Case {
+    pub test: CaseTest,
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Debug)]
+pub enum CaseTest {
+    Default,
+    /// `case "text":` (the label converted to a string).
+    Equals(Expr),
+    /// `case ~ "regex":` (sets `re.group.*` like `~`).
+    Matches(u32),
 }
 
 #[derive(Debug)]

@@ -2,6 +2,7 @@
 //! to a [`BVar`] (or a constant for `math.*`); a catalog variable without a handle here
 //! is reported at compile time as "not supported yet".
 
+use crate::interp::geo::GeoField;
 use crate::interp::value::Value;
 
 /// An implemented predefined variable.
@@ -87,6 +88,37 @@ pub enum BVar {
     TlsClientProtocol,
     TlsClientCipher,
     TlsClientServername,
+    ReqXid,
+    ReqDigest,
+    ReqIsPurge,
+    ReqIsIpv6,
+    ClientPort,
+    ServerPort,
+    StaleExists,
+    RespStale,
+    RespStaleIsError,
+    RespStaleIsRevalidating,
+    RespIsLocallyGenerated,
+    BereqConnectTimeout,
+    BereqFirstByteTimeout,
+    BereqBetweenBytesTimeout,
+    TimeEnd,
+    TimeEndSec,
+    TimeEndMsec,
+    TimeEndMsecFrac,
+    TimeEndUsec,
+    TimeEndUsecFrac,
+    TimeToFirstByte,
+    ReqBody,
+    ReqBodyBase64,
+    FastlyIsStaging,
+    ObjEntered,
+    FastlyInfoHostHeader,
+    BerespGzip,
+    BerespBrotli,
+    /// `client.geo.*` and `client.as.*` (read-only).
+    Geo(GeoField),
+    GeoIpOverride,
     // `lacquer test` only (see [`testing`]): falco's `testing.*` variables.
     TestingState,
     TestingSyntheticBody,
@@ -179,6 +211,37 @@ const NAMES: &[(&str, BVar)] = &[
     ("tls.client.protocol", BVar::TlsClientProtocol),
     ("tls.client.cipher", BVar::TlsClientCipher),
     ("tls.client.servername", BVar::TlsClientServername),
+    ("client.geo.ip_override", BVar::GeoIpOverride),
+    ("req.xid", BVar::ReqXid),
+    ("req.digest", BVar::ReqDigest),
+    ("req.is_purge", BVar::ReqIsPurge),
+    ("req.is_ipv6", BVar::ReqIsIpv6),
+    ("client.port", BVar::ClientPort),
+    ("server.port", BVar::ServerPort),
+    ("stale.exists", BVar::StaleExists),
+    ("resp.stale", BVar::RespStale),
+    ("resp.stale.is_error", BVar::RespStaleIsError),
+    ("resp.stale.is_revalidating", BVar::RespStaleIsRevalidating),
+    ("resp.is_locally_generated", BVar::RespIsLocallyGenerated),
+    ("bereq.connect_timeout", BVar::BereqConnectTimeout),
+    ("bereq.first_byte_timeout", BVar::BereqFirstByteTimeout),
+    ("bereq.between_bytes_timeout", BVar::BereqBetweenBytesTimeout),
+    ("time.end", BVar::TimeEnd),
+    ("time.end.sec", BVar::TimeEndSec),
+    ("time.end.msec", BVar::TimeEndMsec),
+    ("time.end.msec_frac", BVar::TimeEndMsecFrac),
+    ("time.end.usec", BVar::TimeEndUsec),
+    ("time.end.usec_frac", BVar::TimeEndUsecFrac),
+    ("time.to_first_byte", BVar::TimeToFirstByte),
+    ("req.body", BVar::ReqBody),
+    ("req.postbody", BVar::ReqBody),
+    ("req.body.base64", BVar::ReqBodyBase64),
+    ("server.pop", BVar::ServerDatacenter),
+    ("fastly.is_staging", BVar::FastlyIsStaging),
+    ("obj.entered", BVar::ObjEntered),
+    ("fastly_info.host_header", BVar::FastlyInfoHostHeader),
+    ("beresp.gzip", BVar::BerespGzip),
+    ("beresp.brotli", BVar::BerespBrotli),
 ];
 
 /// `lacquer test`: the handles of the test framework's `testing.*` variables (resolved
@@ -194,7 +257,7 @@ pub fn testing(name: &str) -> Option<BVar> {
 }
 
 pub fn by_name(name: &str) -> Option<BVar> {
-    NAMES.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    NAMES.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).or_else(|| GeoField::by_name(name).map(BVar::Geo))
 }
 
 /// `math.*` constants (C's math.h values, as Fastly documents them).

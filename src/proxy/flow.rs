@@ -19,7 +19,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -33,7 +33,7 @@ use crate::backend::health::is_healthy;
 use crate::backend::{read_body, BodyRead, FetchError, Selected};
 use crate::cache::{freshness, Cache, CacheKey, CacheLock, CachedObject, LockGuard, Lookup, StoredHeaders};
 use crate::catalog::SubKind;
-use crate::interp::state::{CacheMeta, Headers, Message, ReqState};
+use crate::interp::state::{CacheMeta, Headers, Message, ReqState, StaleReason};
 use crate::interp::value::render_rtime;
 use crate::interp::{self, reason};
 use crate::ir::Action;
@@ -90,8 +90,10 @@ pub(crate) async fn handle(
             return simple(400, "Bad Request", "ERROR");
         }
     };
-    let st = intake(&handle, &svc, &parts, peer, local);
+    let mut st = intake(&handle, &svc, &parts, peer, local);
     let is_purge = parts.method.as_str().eq_ignore_ascii_case("PURGE");
+    st.is_purge = is_purge;
+    st.req_body = body.clone();
     let mut flow = Flow {
         cx: Cx { handle, svc },
         st,
@@ -114,6 +116,9 @@ pub(crate) fn simple(status: u16, text: &'static str, state: &'static str) -> Fi
     response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain"));
     Finished { response, state }
 }
+
+/// `req.xid`: requests are numbered in the order they arrive, per process.
+static NEXT_XID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// The request state as Fastly has it when `vcl_recv` starts.
 fn intake(
@@ -153,6 +158,7 @@ fn intake(
         Some(a) => Some(a.as_str().as_bytes().to_vec()),
         None => parts.headers.get(http::header::HOST).map(|h| h.as_bytes().to_vec()),
     };
+    st.client_host = parts.headers.get(http::header::HOST).map(|h| Bytes::copy_from_slice(h.as_bytes()));
     if let Some(mut host) = host {
         // Fastly lower-cases Host before vcl_recv (the default key includes it).
         host.make_ascii_lowercase();
@@ -172,6 +178,9 @@ fn intake(
             st.req.headers.set(b"fastly-ssl", Bytes::from_static(b"1"));
         }
     }
+    st.client_port = peer.port();
+    st.server_port = local.port();
+    st.xid = NEXT_XID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     st.server_identity = Bytes::from(config.server_identity.clone());
     st.server_hostname = Bytes::from(config.server_identity.clone());
     st.server_datacenter = Bytes::from(config.datacenter.clone());
@@ -292,6 +301,9 @@ impl Flow {
         self.st.synthetic = None;
         self.st.hash_input.clear();
         self.st.fastly_state = "NONE";
+        self.st.stale_exists = false;
+        self.st.resp_stale = None;
+        self.st.bereq_timeouts = [None; 3];
         self.passed = false;
         self.waited = false;
         self.stale = None;
@@ -373,16 +385,19 @@ impl Flow {
             match found {
                 Lookup::Fresh(obj) => return self.hit(obj, if self.waited { "HIT-WAIT" } else { "HIT" }).await,
                 Lookup::Stale(obj) if stale_usable => {
+                    self.st.stale_exists = true;
                     if has_validators(&obj) {
                         self.revalidate = Some(obj.clone());
                     }
                     if obj.in_swr(now) {
                         self.refresh_in_background(key, &obj);
+                        self.st.resp_stale = Some(StaleReason::Revalidating);
                         return self.hit(obj, "HIT").await;
                     }
                     if obj.in_sie(now) {
                         if self.backend_sick() {
                             // Fastly: a sick backend serves stale automatically.
+                            self.st.resp_stale = Some(StaleReason::Error);
                             return self.hit(obj, "HIT-STALE").await;
                         }
                         self.stale = Some(obj);
@@ -511,6 +526,8 @@ impl Flow {
     /// The pass path: a fresh `bereq` from `req`, then `vcl_pass`.
     async fn pass(&mut self) -> Step {
         self.passed = true;
+        // A stale hit that VCL turned into a pass delivers a fresh response.
+        self.st.resp_stale = None;
         build_bereq(&mut self.st, Mode::Pass);
         self.st.fastly_state = "PASS";
         self.run_pass_sub().await
@@ -566,6 +583,7 @@ impl Flow {
                 let now = self.cx.handle.now();
                 load_obj(&mut self.st, &obj, now);
                 self.st.fastly_state = "HIT-STALE";
+                self.st.resp_stale = Some(StaleReason::Error);
                 Step::Deliver(Payload::Cached(obj))
             }
             None => Step::Error(ErrorCause::Generated("backend read error")),
@@ -713,6 +731,13 @@ fn load_obj(st: &mut ReqState, obj: &CachedObject, now: i64) {
 /// Chooses the backend (through the director, if `req.backend` is one) and sends the
 /// request. A connection failure to a director's member tries another one while the
 /// director allows (random: `.retries`; fallback: the next member).
+/// `bereq.first_byte_timeout` (slot 1) or `bereq.between_bytes_timeout` (slot 2) as VCL
+/// left them; `None` when VCL did not set them (the backend's own apply). The connect
+/// timeout is the backend pool's.
+fn vcl_timeout(st: &ReqState, slot: usize) -> Option<Duration> {
+    st.bereq_timeouts[slot].map(|ns| Duration::from_nanos(ns.max(0) as u64))
+}
+
 async fn send_to_backend(
     cx: &Cx,
     st: &mut ReqState,
@@ -742,7 +767,8 @@ async fn send_to_backend(
             }
         };
         let backend = &selected.backend;
-        match backend.send(request, backend.first_byte_timeout).await {
+        let first_byte_timeout = vcl_timeout(st, 1).unwrap_or(backend.first_byte_timeout);
+        match backend.send(request, first_byte_timeout).await {
             Ok(response) => return Ok((selected, response)),
             Err(e) => {
                 tracing::warn!(backend = %backend.name, error = %e, "origin fetch failed");
@@ -806,6 +832,7 @@ async fn fetch_inner(
     // The connection slot is held until the body is read (or handed to the client).
     let backend = selected.backend.clone();
     let _slot = selected.slot;
+    let between_bytes_timeout = vcl_timeout(st, 2).unwrap_or(backend.between_bytes_timeout);
     tracing::debug!(backend = %backend.name, status = response.status().as_u16(), first_byte_ms = started.elapsed().as_millis() as u64, "origin answered");
     let (parts, incoming) = response.into_parts();
     let now = cx.handle.now();
@@ -886,7 +913,7 @@ async fn fetch_inner(
         }
     };
     let limit = cx.handle.config().max_object_size;
-    let read = match read_body(incoming, limit, backend.between_bytes_timeout).await {
+    let read = match read_body(incoming, limit, between_bytes_timeout).await {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(backend = %backend.name, error = %e, "origin body failed; not stored");
@@ -900,7 +927,7 @@ async fn fetch_inner(
                 tracing::info!(limit, "object over the size limit: passed, not cached");
                 hfp(st);
             }
-            return Fetched::Deliver(Payload::Fetched(partial, content_length, backend.between_bytes_timeout));
+            return Fetched::Deliver(Payload::Fetched(partial, content_length, between_bytes_timeout));
         }
     };
     if store {
@@ -912,7 +939,7 @@ async fn fetch_inner(
             hfp(st);
         }
     }
-    Fetched::Deliver(Payload::Fetched(BodyRead::Complete(body), content_length, backend.between_bytes_timeout))
+    Fetched::Deliver(Payload::Fetched(BodyRead::Complete(body), content_length, between_bytes_timeout))
 }
 
 /// What a fetch may fall back on: whether a stale copy can be delivered (`deliver_stale`),

@@ -46,6 +46,8 @@ pub struct ServiceConfig {
     /// Hit-for-pass lifetime when the response's TTL is not positive (Fastly does not
     /// document it; its `beresp.ttl` otherwise).
     pub hit_for_pass_ttl: Duration,
+    /// Geolocation databases for `client.geo.*` (`--geo-db`), shared by every version.
+    pub geo: Option<Arc<crate::interp::geo::GeoDb>>,
 }
 
 impl Default for ServiceConfig {
@@ -59,6 +61,7 @@ impl Default for ServiceConfig {
             max_request_body: 8 << 20,
             collapse_wait: Duration::from_secs(15),
             hit_for_pass_ttl: Duration::from_secs(120),
+            geo: None,
         }
     }
 }
@@ -117,7 +120,8 @@ impl ServiceHandle {
         config: ServiceConfig,
         clock: Arc<dyn Clock>,
     ) -> Result<ServiceHandle, ProxyError> {
-        let service = Service::new(program)?;
+        let mut service = Service::new(program)?;
+        service.runtime.geo = config.geo.clone();
         let mut cache = Cache::new(config.cache_size as u64);
         cache.set_max_object_size(config.max_object_size as u64);
         Ok(ServiceHandle {
@@ -145,7 +149,9 @@ impl ServiceHandle {
     /// the program they started with.
     /// The old version's health checks stop here.
     pub fn activate(&self, program: Arc<Program>) -> Result<(), ProxyError> {
-        let service = Arc::new(Service::new(program)?);
+        let mut service = Service::new(program)?;
+        service.runtime.geo = self.inner.config.geo.clone();
+        let service = Arc::new(service);
         let old = match self.inner.slot.write() {
             Ok(mut s) => std::mem::replace(&mut *s, service),
             Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), service),

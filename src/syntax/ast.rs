@@ -340,6 +340,8 @@ pub struct IfBranch {
 pub struct SwitchCase {
     /// `None` for `default:`.
     pub label: Option<Expr>,
+    /// `case ~ "regex":` (the label is a regex the subject must match).
+    pub regex: bool,
     pub body: Vec<Stmt>,
     pub span: Span,
 }

@@ -57,6 +57,8 @@ pub struct Options {
     pub tags: Vec<String>,
     /// Measure statement coverage of the main program.
     pub coverage: bool,
+    /// Geolocation databases for `client.geo.*` (`--geo-db`).
+    pub geo: Option<Arc<crate::interp::geo::GeoDb>>,
 }
 
 /// A test file's name (as reports show it) and contents.
@@ -612,7 +614,7 @@ impl Run<'_, '_> {
             coverage: self.options.coverage.then(Vec::new),
             ..TestState::default()
         }));
-        (st, Runtime::default())
+        (st, Runtime { geo: self.options.geo.clone(), ..Runtime::default() })
     }
 
     /// Applies the table calls of `subs`; returns the tables to restore afterwards.

@@ -250,10 +250,10 @@ fn url_components_and_hash() {
 #[test]
 fn unsupported_variables_fail_to_compile_loudly() {
     let mut loader = MemoryLoader::default();
-    let src = "sub vcl_recv { set req.http.X = client.geo.city; }";
+    let src = "sub vcl_recv { set req.http.X = fastly.ddos_detected; }";
     let a = lacquer::analysis::analyze("t.vcl", src.as_bytes(), SourceKind::File, &mut loader, false);
     let (_, diags) = lacquer::ir::compile(&a.program.unit, &a.model);
-    assert!(diags.iter().any(|d| d.message == "not supported yet: variable `client.geo.city`"), "{diags:?}");
+    assert!(diags.iter().any(|d| d.message == "not supported yet: variable `fastly.ddos_detected`"), "{diags:?}");
 }
 
 #[test]
@@ -289,4 +289,140 @@ fn regex_prefilters_never_hide_a_match() {
     }
     assert!(with_prefilter > 200, "only {with_prefilter} of {} patterns have a prefilter", program.regexes.len());
     assert!(matches > 1000);
+}
+
+#[test]
+fn request_and_connection_variables() {
+    let src = r#"
+    backend F_slow { .host = "127.0.0.1"; .port = "80"; .first_byte_timeout = 30s; }
+    sub vcl_recv {
+        set req.http.Ids = req.xid "|" req.is_purge "|" req.is_ipv6 "|" client.port "|" server.port;
+        set req.http.Digest-Before-Hash = if(req.digest, "set", "notset");
+        set req.http.Stale = if(stale.exists, "yes", "no") "|" resp.stale "|" resp.stale.is_error "|" resp.stale.is_revalidating;
+    }
+    sub vcl_miss {
+        set req.http.Timeouts = bereq.connect_timeout "|" bereq.first_byte_timeout "|" bereq.between_bytes_timeout;
+        set bereq.first_byte_timeout = 2s;
+        set req.http.After = bereq.first_byte_timeout;
+    }
+    sub vcl_deliver {
+        set resp.http.Ttfb = time.to_first_byte;
+        set resp.http.End = time.end.sec "." time.end.msec_frac;
+        set resp.http.Local = resp.is_locally_generated;
+    }"#;
+    let program = compile(src);
+    let mut st = ReqState {
+        xid: 42,
+        client_ip: "2001:db8::7".parse().unwrap(),
+        client_port: 51234,
+        server_port: 443,
+        time_start: 1_000_000_000_000,
+        now: 1_000_000_000_000,
+        backend: Some(0),
+        ..ReqState::default()
+    };
+    let rt = Runtime::default();
+    run(&program, SubKind::Recv, &mut st, &rt).unwrap();
+    assert_eq!(header(&st, "Ids").as_deref(), Some("42|0|1|51234|443"));
+    assert_eq!(header(&st, "Digest-Before-Hash").as_deref(), Some("notset"));
+    // Fastly (stale.exists): "a non-NULL string if stale content exists and NULL otherwise".
+    assert_eq!(header(&st, "Stale").as_deref(), Some("no|0|0|0"));
+    // The backend's declared first-byte timeout, Fastly's defaults for the rest
+    // (connect 1s, between bytes 10s); a VCL write reads back.
+    run(&program, SubKind::Miss, &mut st, &rt).unwrap();
+    assert_eq!(header(&st, "Timeouts").as_deref(), Some("1.000|30.000|10.000"));
+    assert_eq!(header(&st, "After").as_deref(), Some("2.000"));
+    assert_eq!(st.bereq_timeouts[1], Some(2_000_000_000));
+    st.now += 250_000_000;
+    run(&program, SubKind::Deliver, &mut st, &rt).unwrap();
+    let resp = |n: &str| st.resp.headers.get(n.as_bytes()).map(|v| String::from_utf8_lossy(v).into_owned());
+    assert_eq!(resp("Ttfb").as_deref(), Some("0.250"));
+    assert_eq!(resp("End").as_deref(), Some("1000.250"));
+    assert_eq!(resp("Local").as_deref(), Some("0"));
+    run(&program, SubKind::Error, &mut st, &rt).unwrap();
+    run(&program, SubKind::Deliver, &mut st, &rt).unwrap();
+    assert_eq!(st.resp.headers.get(b"Local").map(|v| v.to_vec()), Some(b"1".to_vec()));
+}
+
+#[test]
+fn req_digest_is_the_sha256_of_the_hash_input() {
+    let program = compile("sub vcl_deliver { set resp.http.D = req.digest; }");
+    let mut st = ReqState { hash_input: b"abc".to_vec(), ..ReqState::default() };
+    run(&program, SubKind::Deliver, &mut st, &Runtime::default()).unwrap();
+    // SHA-256("abc"), FIPS 180-2's example.
+    assert_eq!(
+        st.resp.headers.get(b"D").map(|v| v.to_vec()),
+        Some(b"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad".to_vec())
+    );
+}
+
+#[test]
+fn regex_groups_are_restored_after_a_call() {
+    // falco (the reference interpreter; Fastly does not document it) saves re.group.*
+    // before a custom subroutine runs and restores them when it returns.
+    let src = r#"
+    sub inner {
+        set req.http.Seen = re.group.1;
+        if (req.url ~ "^/(b)") { set req.http.Inner = re.group.1; }
+    }
+    sub inner_typed STRING {
+        if (req.url ~ "^/(b)") { return re.group.1; }
+        return "none";
+    }
+    sub vcl_recv {
+        if (req.http.Host ~ "^(a)") {
+            call inner;
+            set req.http.After-Call = re.group.1;
+            set req.http.Typed = inner_typed();
+            set req.http.After-Typed = re.group.1;
+        }
+    }"#;
+    let (_, st) = recv(src, |st| {
+        st.req.url = Bytes::from_static(b"/b");
+        st.req.headers.set(b"Host", Bytes::from_static(b"a.example"));
+    });
+    assert_eq!(header(&st, "Seen").as_deref(), Some("a"), "the callee sees the caller's groups");
+    assert_eq!(header(&st, "Inner").as_deref(), Some("b"));
+    assert_eq!(header(&st, "After-Call").as_deref(), Some("a"));
+    assert_eq!(header(&st, "Typed").as_deref(), Some("b"));
+    assert_eq!(header(&st, "After-Typed").as_deref(), Some("a"));
+}
+
+#[test]
+fn request_body_and_edge_facts() {
+    let src = r#"sub vcl_recv {
+        set req.http.Body = if(req.body, req.body, "notset");
+        set req.http.B64 = req.body.base64;
+        set req.http.Facts = server.pop "|" fastly.is_staging "|" fastly_info.host_header;
+    }"#;
+    let (_, st) = recv(src, |st| {
+        st.req_body = Bytes::from_static(b"a=1\0b=2");
+        st.client_host = Some(Bytes::from_static(b"Example.COM"));
+    });
+    // Fastly (req.body): binary data "will truncate at the first null character".
+    assert_eq!(header(&st, "Body").as_deref(), Some("a=1"));
+    assert_eq!(header(&st, "B64").as_deref(), Some("YT0xAGI9Mg=="));
+    assert_eq!(header(&st, "Facts").as_deref(), Some("LCL|0|Example.COM"));
+    // Fastly: "Limited to 8KB in size. Exceeding the limit results in the req.body
+    // variable being blank, which returns a not set value".
+    let (_, st) = recv(src, |st| st.req_body = Bytes::from(vec![b'x'; 8 * 1024 + 1]));
+    assert_eq!(header(&st, "Body").as_deref(), Some("notset"));
+}
+
+#[test]
+fn obj_entered_is_the_time_since_the_object_was_stored() {
+    let program = compile("sub vcl_deliver { set resp.http.Entered = obj.entered; }");
+    let mut st = ReqState { now: 50_000_000_000, ..ReqState::default() };
+    st.cache.stored_at = 20_000_000_000;
+    run(&program, SubKind::Deliver, &mut st, &Runtime::default()).unwrap();
+    assert_eq!(st.resp.headers.get(b"Entered").map(|v| v.to_vec()), Some(b"30.000".to_vec()));
+}
+
+#[test]
+fn beresp_compression_flags_are_recorded() {
+    let program = compile("sub vcl_fetch { set beresp.http.Before = beresp.gzip; set beresp.gzip = true; set beresp.brotli = beresp.gzip; }");
+    let mut st = ReqState::default();
+    run(&program, SubKind::Fetch, &mut st, &Runtime::default()).unwrap();
+    assert_eq!(st.beresp.headers.get(b"Before").map(|v| v.to_vec()), Some(b"0".to_vec()));
+    assert!(st.edge.gzip && st.edge.brotli);
 }

@@ -3,6 +3,7 @@ mod cache;
 mod catalog;
 mod fixtures;
 mod fmt;
+mod geo;
 mod grammar;
 mod interp;
 mod lint;

@@ -746,3 +746,61 @@ fn demo_vcl_compiles() {
     let src = std::fs::read_to_string(crate::support::examples_dir().join("demo/demo.vcl")).unwrap();
     crate::interp::compile(&src);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stale_variables_describe_a_stale_delivery() {
+    let origin = Origin::fixed(Reply::ok("kept").header("Cache-Control", "max-age=10, stale-if-error=3600")).await;
+    let vcl = r#"
+sub vcl_error {
+  if (obj.status == 503 && stale.exists) { return(deliver_stale); }
+  return(deliver);
+}
+sub vcl_deliver {
+  set resp.http.X-Stale = resp.stale "|" resp.stale.is_error "|" resp.stale.is_revalidating "|" if(stale.exists, "exists", "none");
+  return(deliver);
+}
+"#;
+    let e = edge(&origin, vcl).await;
+    let fresh = e.get("/").await;
+    assert_eq!(fresh.header("x-stale"), Some("0|0|0|none"));
+    origin.set_down(true);
+    e.advance(20);
+    // Fastly (stale.exists): "a non-NULL string if stale content exists".
+    let stale = e.get("/").await;
+    assert_eq!((stale.text().as_str(), stale.header("x-stale")), ("kept", Some("1|1|0|exists")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bereq_first_byte_timeout_applies_to_the_fetch() {
+    let origin = Origin::fixed(Reply::ok("slow").delay(Duration::from_millis(400))).await;
+    let e = edge(&origin, "sub vcl_miss { set bereq.first_byte_timeout = 50ms; }").await;
+    let r = e.get("/").await;
+    assert_eq!(r.status, 503, "{}", r.text());
+    let e = edge(&origin, "sub vcl_miss { set bereq.first_byte_timeout = 5s; }").await;
+    assert_eq!(e.get("/").await.text(), "slow");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn serve_reads_client_geo_from_the_configured_database() {
+    let origin = Origin::fixed(Reply::ok("x")).await;
+    let db = lacquer::interp::geo::GeoDb::from_bytes(vec![crate::geo::city_db()]).expect("test database");
+    let config = ServiceConfig { geo: Some(Arc::new(db)), ..ServiceConfig::default() };
+    let vcl = r#"
+sub vcl_recv {
+  if (req.http.Geo-Ip) { set client.geo.ip_override = req.http.Geo-Ip; }
+  error 600;
+}
+sub vcl_error {
+  set obj.status = 200;
+  set obj.http.Country = client.geo.country_code;
+  synthetic client.geo.city.utf8;
+  return(deliver);
+}
+"#;
+    let e = edge_with(&format!("{}{vcl}", origin.backend("F_origin")), config).await;
+    let r = e.request("GET", "/", &[("Geo-Ip", "192.0.2.10")]).await;
+    assert_eq!((r.header("country"), r.text().as_str()), (Some("CH"), "Zürich"));
+    // The client itself (127.0.0.1) is in no database: Fastly's unknown values.
+    let r = e.request("GET", "/", &[]).await;
+    assert_eq!((r.header("country"), r.text().as_str()), (Some(""), ""));
+}

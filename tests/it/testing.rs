@@ -18,7 +18,7 @@ fn config(main: &Path, filter: &str, coverage: bool) -> Config {
         main: main.to_path_buf(),
         include: Vec::new(),
         filter: filter.to_string(),
-        options: Options { tags: Vec::new(), coverage },
+        options: Options { tags: Vec::new(), coverage, ..Options::default() },
     }
 }
 
@@ -101,9 +101,9 @@ fn example_suite_passes() {
         .collect();
     assert!(failed.is_empty(), "failing example tests: {failed:?}\n{}", failure_text(&report));
     let t = report.totals();
-    assert_eq!((t.passed, t.failed, t.skipped), (75, 0, 2), "{}", failure_text(&report));
-    assert_eq!(report.files.len(), 7);
-    assert!(report::render_text(&report, false).ends_with("\n75 passed, 0 failed, 2 skipped\n"));
+    assert_eq!((t.passed, t.failed, t.skipped), (82, 0, 2), "{}", failure_text(&report));
+    assert_eq!(report.files.len(), 9);
+    assert!(report::render_text(&report, false).ends_with("\n82 passed, 0 failed, 2 skipped\n"));
     let cov = report.coverage.as_ref().expect("coverage was asked for");
     assert_eq!(cov.covered(), cov.total(), "the example suite runs every statement of main.vcl");
     assert!(cov.subs.iter().any(|s| s.name == "vcl_recv" && s.total > 10));
@@ -211,7 +211,7 @@ sub test_not_prod { assert.true(true); }
 sub test_untagged { assert.true(true); }
 "#;
     let with = |tags: &[&str]| {
-        let options = Options { tags: tags.iter().map(|t| t.to_string()).collect(), coverage: false };
+        let options = Options { tags: tags.iter().map(|t| t.to_string()).collect(), ..Options::default() };
         statuses(&ok(run_with(MAIN, test, options)))
     };
     use Status::*;
@@ -352,7 +352,7 @@ fn coverage_counts_statements_run() {
     let test = r#"
 sub test_lookup_only { testing.call_subroutine("vcl_recv"); }
 "#;
-    let options = Options { tags: Vec::new(), coverage: true };
+    let options = Options { coverage: true, ..Options::default() };
     let report = ok(run_with(MAIN, test, options));
     let cov = report.coverage.expect("coverage");
     let recv = cov.subs.iter().find(|s| s.name == "vcl_recv").expect("vcl_recv");
@@ -424,7 +424,7 @@ fn exit_codes() {
     let out = lacquer(&["test", "vcl-examples/tests/main.vcl"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(stdout.lines().last(), Some("75 passed, 0 failed, 2 skipped"));
+    assert_eq!(stdout.lines().last(), Some("82 passed, 0 failed, 2 skipped"));
 
     let out = lacquer(&["test", "vcl-examples/tests-failing/main.vcl"]);
     assert_eq!(out.status.code(), Some(1));

@@ -6,7 +6,7 @@ sub vcl_recv {
     case "b" :
       # falls into c
       fallthrough;
-  case "c":
+  case ~   "^c[0-9]*$":
     set req.http.R = "c";
     break;
   default :

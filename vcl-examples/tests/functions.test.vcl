@@ -139,3 +139,25 @@ sub test_addr {
   assert.false(addr.is_ipv6(client.ip));
   assert.equal(addr.extract_bits(client.ip, 0, 8), 1);
 }
+
+// Signatures made with `openssl dgst -sha256 -sign KEY` over "hello lacquer" (a 1024-bit
+// RSA key and a P-256 key), Base64url without padding: Fastly's default variant.
+// @suite: RSA and ECDSA signatures verify against their public keys
+sub test_signatures {
+  declare local var.rsa STRING;
+  declare local var.ec STRING;
+  set var.rsa = {"-----BEGIN PUBLIC KEY-----
+MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDDpUePM83lRf+cvuW1MFtNwNYu
+k5bfknWpueI3U3c54WvgeCixQB9q2Z2LQ5O8T9kZq4Eaqf++Mq+xndthJ4SjJ+N0
+wlQa56LFZD5kGi98D+BeWAZ7VbJIvZy0F/9y+hPaUTPa45xUJVpD/BDuhfYFevxi
+lWrK0RQg2SCnEKnpeQIDAQAB
+-----END PUBLIC KEY-----"};
+  set var.ec = {"-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEzwgDjVPE27xtVXekeb5gynO3eCOS
+2jf1w17EmmTMsp6Wg3jlLw9sMn+XSpFW9d9dSZSGfTT3dPQzgbtxIfyVUQ==
+-----END PUBLIC KEY-----"};
+  assert.true(digest.rsa_verify(sha256, var.rsa, "hello lacquer", "hlZiBG5Uz6hziOaKUxIw9xs8DWx_SxifjIfvL1qmPr11mFVh-kCGe5SPLYrE9h9qkpcm7VpmTTMCIYBar7hUF4fOcfCm7sS1mZjuoJur2sUNEMF0JCzoPOUlsULbg6MR34sjZvMbaiR-JCUyMo8-VqhjpKP6YL1aCSTl320CW_g"));
+  assert.false(digest.rsa_verify(sha256, var.rsa, "tampered", "hlZiBG5Uz6hziOaKUxIw9xs8DWx_SxifjIfvL1qmPr11mFVh-kCGe5SPLYrE9h9qkpcm7VpmTTMCIYBar7hUF4fOcfCm7sS1mZjuoJur2sUNEMF0JCzoPOUlsULbg6MR34sjZvMbaiR-JCUyMo8-VqhjpKP6YL1aCSTl320CW_g"));
+  assert.true(digest.ecdsa_verify(sha256, var.ec, "hello lacquer", "MEUCICPCoI5k4L5S_R0qULyJ03zuWiCnUz6-X0tzbUIHtIgsAiEA_7uuiV2-XysKih8sfdnva2J2Pmi0huWAax8feCroAEM", der));
+  assert.false(digest.ecdsa_verify(sha256, var.ec, "tampered", "MEUCICPCoI5k4L5S_R0qULyJ03zuWiCnUz6-X0tzbUIHtIgsAiEA_7uuiV2-XysKih8sfdnva2J2Pmi0huWAax8feCroAEM", der));
+}

@@ -15,10 +15,12 @@
 pub mod accept;
 pub mod addr;
 pub mod digest;
+pub mod edge;
 pub mod headers;
 pub mod math;
 pub mod querystring;
 pub mod ratelimit;
+pub mod signature;
 pub mod std_lib;
 pub mod strings;
 pub mod table;
@@ -68,6 +70,8 @@ const MODULES: &[&[(&str, Builtin)]] = &[
     addr::FUNCTIONS,
     math::FUNCTIONS,
     ratelimit::FUNCTIONS,
+    signature::FUNCTIONS,
+    edge::FUNCTIONS,
     time::FUNCTIONS,
     uuid::FUNCTIONS,
     // `lacquer test`: testing.*/assert.* (resolved by the compiler in test mode only).

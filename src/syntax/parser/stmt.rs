@@ -399,8 +399,10 @@ impl Parser<'_> {
         }
         while !self.at(TokenKind::RBrace) && !self.at_eof() {
             let start = self.current().span;
+            let mut regex = false;
             let label = if self.eat_word("case") {
-                if self.at(TokenKind::Ident) && self.current_text().ends_with(':') {
+                regex = self.eat(TokenKind::Match);
+                if !regex && self.at(TokenKind::Ident) && self.current_text().ends_with(':') {
                     // `case name:` lexes as one `name:` token.
                     let t = self.bump();
                     let span = Span::new(t.span.start, t.span.end - 1);
@@ -434,7 +436,7 @@ impl Parser<'_> {
                     self.bump();
                 }
             }
-            cases.push(SwitchCase { label, body, span: self.span_from(start) });
+            cases.push(SwitchCase { label, regex, body, span: self.span_from(start) });
         }
         self.expect(TokenKind::RBrace);
         StmtKind::Switch { subject, cases }
