@@ -240,7 +240,7 @@ pub async fn read_body(mut body: Incoming, limit: usize, between_bytes: Duration
 /// The body as `Bytes` without the slack a growing buffer leaves: a body read in several
 /// frames can sit in a buffer up to twice its size, and a cached object keeps it for its
 /// whole life.
-fn exact(buf: BytesMut) -> Bytes {
+pub(crate) fn exact(buf: BytesMut) -> Bytes {
     if buf.capacity() - buf.len() > buf.len() / 8 {
         Bytes::copy_from_slice(&buf)
     } else {

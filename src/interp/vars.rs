@@ -164,6 +164,7 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         FastlyIsStaging => Value::Bool(false),
         BerespGzip => Value::Bool(st.edge.gzip),
         BerespBrotli => Value::Bool(st.edge.brotli),
+        BerespDoStream => Value::Bool(st.edge.do_stream),
         // Time since the object was stored (0 for a synthetic or fetched, not yet stored one).
         ObjEntered if st.cache.stored_at > 0 => Value::Rtime(st.now.saturating_sub(st.cache.stored_at).max(0)),
         ObjEntered => Value::Rtime(0),
@@ -272,6 +273,7 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
         ClientIdentity => st.client_identity = Some(v.to_bytes()),
         BerespGzip => st.edge.gzip = flag(&v),
         BerespBrotli => st.edge.brotli = flag(&v),
+        BerespDoStream => st.edge.do_stream = flag(&v),
         BereqConnectTimeout => st.bereq_timeouts[0] = Some(ns(&v)),
         BereqFirstByteTimeout => st.bereq_timeouts[1] = Some(ns(&v)),
         BereqBetweenBytesTimeout => st.bereq_timeouts[2] = Some(ns(&v)),

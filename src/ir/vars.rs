@@ -116,6 +116,7 @@ pub enum BVar {
     FastlyInfoHostHeader,
     BerespGzip,
     BerespBrotli,
+    BerespDoStream,
     /// `client.geo.*` and `client.as.*` (read-only).
     Geo(GeoField),
     GeoIpOverride,
@@ -242,6 +243,7 @@ const NAMES: &[(&str, BVar)] = &[
     ("fastly_info.host_header", BVar::FastlyInfoHostHeader),
     ("beresp.gzip", BVar::BerespGzip),
     ("beresp.brotli", BVar::BerespBrotli),
+    ("beresp.do_stream", BVar::BerespDoStream),
 ];
 
 /// `lacquer test`: the handles of the test framework's `testing.*` variables (resolved

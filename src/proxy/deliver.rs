@@ -8,9 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use tokio::sync::mpsc;
 
 use super::body::Body;
 use super::service::ServiceHandle;
+use super::ProxyError;
 use crate::backend::BodyRead;
 use crate::cache::CachedObject;
 use crate::interp::reason;
@@ -29,6 +31,9 @@ pub(crate) enum Payload {
     Fetched(BodyRead, Option<u64>, Duration),
     /// `vcl_error`'s synthetic body.
     Synthetic(Bytes),
+    /// An origin body streamed as it arrives (streaming miss; stored, when cacheable, by
+    /// the task feeding the channel), and its declared length.
+    Streamed(mpsc::Receiver<Result<Bytes, ProxyError>>, Option<u64>),
 }
 
 /// Fills `resp` before `vcl_deliver`.
@@ -48,7 +53,7 @@ pub(crate) fn prepare_resp(st: &mut ReqState, payload: &Payload, now: i64) {
             };
             (msg, Some(obj.age(now)))
         }
-        Payload::Fetched(..) => {
+        Payload::Fetched(..) | Payload::Streamed(..) => {
             (Message { headers: st.beresp.headers.clone(), ..st.beresp.clone() }, Some(st.cache.age))
         }
         Payload::Synthetic(_) => (st.obj.clone(), None),
@@ -147,6 +152,7 @@ pub(crate) fn respond(st: &ReqState, payload: Payload, conditional: bool) -> htt
         Payload::Fetched(BodyRead::Complete(b), _, _) => Body::full(b),
         Payload::Fetched(BodyRead::Partial(prefix, rest), len, between) => Body::stream(prefix, rest, between, len),
         Payload::Synthetic(b) => Body::full(b),
+        Payload::Streamed(rx, len) => Body::Stream { rx, len },
     };
     let method = &st.req.method;
     if conditional && status == 200 && (method == "GET" || method == "HEAD") {

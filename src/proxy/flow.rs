@@ -21,13 +21,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
+use tokio::sync::mpsc;
 
 use super::body::Body;
 use super::deliver::{self, Payload};
 use super::service::{Service, ServiceHandle};
+use super::ProxyError;
 use crate::backend::director::Pick;
 use crate::backend::health::is_healthy;
 use crate::backend::{read_body, BodyRead, FetchError, Selected};
@@ -232,6 +234,9 @@ enum Step {
 /// What a fetch (and `vcl_fetch`) ended in.
 enum Fetched {
     Deliver(Payload),
+    /// The response head is ready and its body is to be streamed (and stored) as it
+    /// arrives; `fetch` starts the task that does it.
+    Stream(Box<Streamed>),
     /// `return(deliver_stale)` with a usable stale object.
     DeliverStale,
     Error(ErrorCause),
@@ -564,6 +569,8 @@ impl Flow {
         self.st = st;
         match fetched {
             Fetched::Deliver(p) => Step::Deliver(p),
+            // `fetch` starts streams itself; one reaching here has no lock to hand over.
+            Fetched::Stream(job) => Step::Deliver(stream_body(&self.cx, job, None)),
             Fetched::DeliverStale => self.deliver_stale(),
             Fetched::Error(cause) => Step::Error(cause),
             Fetched::Restart => Step::Restart,
@@ -809,9 +816,16 @@ async fn fetch(
     mode: Mode,
     stale: Stale,
 ) -> (ReqState, Fetched) {
-    let fetched = fetch_inner(&cx, &mut st, body, key, mode, stale).await;
-    // Followers wake only now: the object is stored or the key marked hit-for-pass.
-    drop(guard);
+    let fetched = match fetch_inner(&cx, &mut st, body, key, mode, stale).await {
+        // The guard goes with the body: followers wake once the object is stored (or the
+        // key marked hit-for-pass), not when the head arrives.
+        Fetched::Stream(job) => Fetched::Deliver(stream_body(&cx, job, guard)),
+        // Followers wake only now: the object is stored or the key marked hit-for-pass.
+        other => {
+            drop(guard);
+            other
+        }
+    };
     (st, fetched)
 }
 
@@ -879,6 +893,7 @@ async fn fetch_inner(
         stored_at: now,
         age: f.initial_age,
     };
+    st.edge.do_stream = cx.handle.config().streaming_miss;
     // The FETCH macro: this node ran vcl_fetch (`Fastly-Debug-Path`, §7).
     let fetch_entry =
         format!("(F {} {}) ", String::from_utf8_lossy(&st.server_identity), now.div_euclid(freshness::SECOND));
@@ -913,6 +928,33 @@ async fn fetch_inner(
         }
     };
     let limit = cx.handle.config().max_object_size;
+    // A conditional or range request is answered from the whole body (304, 206), so it
+    // is read before delivery even when streaming.
+    let whole_body_needed =
+        [&b"range"[..], b"if-none-match", b"if-modified-since"].iter().any(|h| st.req.headers.contains(h));
+    if st.edge.do_stream && !whole_body_needed {
+        let store = match (store, key) {
+            (true, Some(key)) => match object(st, Bytes::new(), now) {
+                Some(template) => Some((key, template)),
+                None => {
+                    hfp(st);
+                    None
+                }
+            },
+            _ => None,
+        };
+        let hit_for_pass_ttl =
+            if st.cache.ttl > 0 { st.cache.ttl } else { cx.handle.config().hit_for_pass_ttl.as_nanos() as i64 };
+        return Fetched::Stream(Box::new(Streamed {
+            incoming,
+            between_bytes: between_bytes_timeout,
+            len: content_length,
+            store,
+            limit: limit as u64,
+            hit_for_pass_ttl,
+            slot: _slot,
+        }));
+    }
     let read = match read_body(incoming, limit, between_bytes_timeout).await {
         Ok(r) => r,
         Err(e) => {
@@ -940,6 +982,90 @@ async fn fetch_inner(
         }
     }
     Fetched::Deliver(Payload::Fetched(BodyRead::Complete(body), content_length, between_bytes_timeout))
+}
+
+/// A body to stream to the client as it arrives (Fastly's streaming miss, `beresp.do_stream`),
+/// storing it when it completes.
+struct Streamed {
+    incoming: Incoming,
+    between_bytes: Duration,
+    /// The declared `Content-Length`.
+    len: Option<u64>,
+    /// The key and the object to store (its body filled in once complete), when cacheable.
+    store: Option<(CacheKey, CachedObject)>,
+    /// Bodies larger than this are delivered but not stored.
+    limit: u64,
+    /// How long the key is marked hit-for-pass when the body cannot be stored.
+    hit_for_pass_ttl: i64,
+    /// The backend's `.max_connections` slot, held until the body is read.
+    slot: crate::backend::health::ConnSlot,
+}
+
+/// Starts the task that reads a streamed body: each frame goes to the client at once and
+/// into the object being stored. The fetch goes on when the client disconnects (others may
+/// wait for the object); a body that fails midway, times out between bytes or outgrows the
+/// object limit is not stored, and the client sees a cut connection for a failure, as on
+/// Fastly once headers are sent (semantics §10.1, §10.2). `guard` (the collapsing lock) is
+/// released when the task ends.
+fn stream_body(cx: &Cx, job: Box<Streamed>, guard: Option<LockGuard>) -> Payload {
+    let (tx, rx) = mpsc::channel(8);
+    let len = job.len;
+    let handle = cx.handle.clone();
+    tokio::spawn(async move {
+        let Streamed { mut incoming, between_bytes, store, limit, hit_for_pass_ttl, slot, .. } = *job;
+        let _guard = guard;
+        let _slot = slot;
+        let mut client = Some(tx);
+        let mut buf = store.as_ref().map(|_| BytesMut::with_capacity(len.unwrap_or(0).min(limit) as usize));
+        let failure = loop {
+            let frame = match tokio::time::timeout(between_bytes, incoming.frame()).await {
+                Err(_) => break Some(FetchError::BetweenBytesTimeout),
+                Ok(None) => break None,
+                Ok(Some(Err(e))) => break Some(FetchError::Read { addr: String::new(), detail: e.to_string() }),
+                Ok(Some(Ok(frame))) => frame,
+            };
+            let Ok(data) = frame.into_data() else { continue };
+            if let Some(b) = &mut buf {
+                if (b.len() + data.len()) as u64 > limit {
+                    tracing::info!(limit, "streamed object over the size limit: delivered, not cached");
+                    buf = None;
+                } else {
+                    b.extend_from_slice(&data);
+                }
+            }
+            if let Some(tx) = &client {
+                if tx.send(Ok(data)).await.is_err() {
+                    client = None;
+                }
+            }
+            if client.is_none() && buf.is_none() {
+                // Nobody reads and nothing is stored.
+                break None;
+            }
+        };
+        let now = handle.now();
+        let cache = &handle.inner.cache;
+        match (failure, store, buf) {
+            (Some(e), store, _) => {
+                tracing::warn!(error = %e, "streamed origin body failed; not stored");
+                if let Some(tx) = client {
+                    let _ = tx.send(Err(ProxyError::Upstream(e))).await;
+                }
+                if let Some((key, _)) = store {
+                    cache.mark_hit_for_pass(key, hit_for_pass_ttl, now);
+                }
+            }
+            (None, Some((key, mut object)), Some(body)) => {
+                object.body = crate::backend::exact(body);
+                if !cache.insert(key, object) {
+                    cache.mark_hit_for_pass(key, hit_for_pass_ttl, now);
+                }
+            }
+            (None, Some((key, _)), None) => cache.mark_hit_for_pass(key, hit_for_pass_ttl, now),
+            (None, None, _) => {}
+        }
+    });
+    Payload::Streamed(rx, len)
 }
 
 /// What a fetch may fall back on: whether a stale copy can be delivered (`deliver_stale`),

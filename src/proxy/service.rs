@@ -48,6 +48,10 @@ pub struct ServiceConfig {
     pub hit_for_pass_ttl: Duration,
     /// Geolocation databases for `client.geo.*` (`--geo-db`), shared by every version.
     pub geo: Option<Arc<crate::interp::geo::GeoDb>>,
+    /// Streaming miss (Fastly's account-level setting; on by default here): the value
+    /// `beresp.do_stream` starts with in `vcl_fetch`. Streamed bodies reach the client as
+    /// they arrive and are stored once complete; VCL can turn it off per response.
+    pub streaming_miss: bool,
 }
 
 impl Default for ServiceConfig {
@@ -62,6 +66,7 @@ impl Default for ServiceConfig {
             collapse_wait: Duration::from_secs(15),
             hit_for_pass_ttl: Duration::from_secs(120),
             geo: None,
+            streaming_miss: true,
         }
     }
 }

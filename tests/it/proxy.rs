@@ -741,6 +741,101 @@ async fn shutdown_lets_in_flight_requests_finish() {
     assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no longer accepting");
 }
 
+/// A raw HTTP/1.1 origin that sends the head and a first chunk of the body, then waits for
+/// `gate` before sending the rest (`Some`) or cutting the connection (`None`).
+async fn slow_body_origin(rest: Option<&'static str>) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (gate, opened) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let (mut conn, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).await.unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        let start = "HTTP/1.1 200 OK\r\nCache-Control: max-age=60\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n";
+        conn.write_all(start.as_bytes()).await.unwrap();
+        let _ = opened.await;
+        if let Some(rest) = rest {
+            let tail = format!("{:x}\r\n{rest}\r\n0\r\n\r\n", rest.len());
+            conn.write_all(tail.as_bytes()).await.unwrap();
+        }
+        // Dropping the connection ends it (a truncated chunked body when `rest` is None).
+    });
+    (addr, gate)
+}
+
+fn raw_backend(addr: std::net::SocketAddr) -> String {
+    format!("backend F_raw {{ .host = \"127.0.0.1\"; .port = \"{}\"; }}\n", addr.port())
+}
+
+/// Streaming miss (on by default, as the issue asks; Fastly's `beresp.do_stream`): the
+/// client gets the head and the first bytes while the origin is still sending, and the
+/// object is stored once complete, so the next request is a HIT with the whole body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn streaming_miss_delivers_bytes_before_the_origin_finishes() {
+    let (addr, gate) = slow_body_origin(Some(" and the rest")).await;
+    let e = edge_with(&format!("{}{BOILERPLATE}", raw_backend(addr)), ServiceConfig::default()).await;
+    let req = http::Request::get(e.url("/big")).body(Full::new(Bytes::new())).unwrap();
+    let resp = tokio::time::timeout(WAIT, e.client.request(req)).await.expect("head in time").unwrap();
+    assert_eq!(resp.headers().get("x-state").unwrap(), "MISS");
+    let mut body = resp.into_body();
+    let first = tokio::time::timeout(WAIT, body.frame()).await.expect("first bytes in time").unwrap().unwrap();
+    assert_eq!(first.into_data().unwrap(), "first", "streamed before the origin sent the rest");
+    gate.send(()).unwrap();
+    let rest = tokio::time::timeout(WAIT, body.collect()).await.unwrap().unwrap().to_bytes();
+    assert_eq!(rest, " and the rest");
+    let deadline = Instant::now() + WAIT;
+    let hit = loop {
+        let r = e.get("/big").await;
+        if r.header("x-state") == Some("HIT") || Instant::now() > deadline {
+            break r;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    assert_eq!((hit.header("x-state"), hit.text().as_str()), (Some("HIT"), "first and the rest"));
+}
+
+/// A streamed body the origin cuts short reaches the client as a cut response (Fastly,
+/// semantics §10.1: with Streaming Miss the connection is cut) and is never stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn truncated_streamed_body_is_cut_and_not_stored() {
+    let (addr, gate) = slow_body_origin(None).await;
+    let e = edge_with(&format!("{}{BOILERPLATE}", raw_backend(addr)), ServiceConfig::default()).await;
+    let req = http::Request::get(e.url("/cut")).body(Full::new(Bytes::new())).unwrap();
+    let resp = tokio::time::timeout(WAIT, e.client.request(req)).await.unwrap().unwrap();
+    assert_eq!(resp.status(), 200);
+    gate.send(()).unwrap();
+    let body = tokio::time::timeout(WAIT, resp.into_body().collect()).await.expect("body ends in time");
+    assert!(body.is_err(), "the client sees a cut body, not a short one presented as complete");
+    // Not stored: the next request goes to the origin again (which is gone: a 503).
+    let again = e.get("/cut").await;
+    assert_eq!(again.status, 503);
+}
+
+/// `set beresp.do_stream = false` turns streaming off for a response: the body is read
+/// whole before delivery, so a truncated one becomes Fastly's generated 503.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn do_stream_false_buffers_and_a_truncated_body_is_a_503() {
+    let (addr, gate) = slow_body_origin(None).await;
+    let vcl = "sub vcl_fetch { set beresp.do_stream = false; }";
+    let e = edge_with(&format!("{}{vcl}", raw_backend(addr)), ServiceConfig::default()).await;
+    let pending = tokio::spawn({
+        let client = e.client.clone();
+        let url = e.url("/cut");
+        async move {
+            let req = http::Request::get(url).body(Full::new(Bytes::new())).unwrap();
+            tokio::time::timeout(WAIT, client.request(req)).await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(!pending.is_finished(), "no head before the whole body");
+    gate.send(()).unwrap();
+    let resp = pending.await.unwrap().expect("answer in time").unwrap();
+    assert_eq!(resp.status(), 503);
+}
+
 #[test]
 fn demo_vcl_compiles() {
     let src = std::fs::read_to_string(crate::support::examples_dir().join("demo/demo.vcl")).unwrap();

@@ -40,6 +40,9 @@ pub struct EdgeRequests {
     /// before storing it (not done by today's proxy either).
     pub gzip: bool,
     pub brotli: bool,
+    /// `beresp.do_stream`: stream the body to the client while it is fetched (and stored).
+    /// `lacquer serve` starts it from the service's streaming-miss setting; false elsewhere.
+    pub do_stream: bool,
 }
 
 fn h2_push(ctx: &mut Ctx<'_>, a: &[Value]) -> Result<Value, Fault> {
