@@ -9,7 +9,12 @@
 //! hit-for-pass so waiters and later requests pass in parallel; a stale object inside
 //! stale-while-revalidate is served at once while one background fetch refreshes it;
 //! inside stale-if-error it is served when VCL says `deliver_stale` (or the backend is
-//! sick). A body that fails midway is never stored.
+//! sick). A stale object with an `ETag` or `Last-Modified` is revalidated: a `304` from
+//! the origin refreshes it (`MISS-REFRESH`, no `vcl_fetch`). Bodies stream to the client
+//! as they arrive (streaming miss, `beresp.do_stream`) and are stored once complete; a
+//! body that fails midway is never stored. Accept-Encoding is normalised before
+//! `vcl_recv`, and the debug headers of the generated macros (`Fastly-Debug-Path`,
+//! `-TTL`, `Fastly-Tmp-Obj-*`) are kept as Fastly keeps them.
 //!
 //! The fetch goes to the backend `backend::Backends::select` chooses: `req.backend`
 //! itself, or a member of the director it names, among the backends the health checks
