@@ -271,8 +271,15 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
         RespStatus => st.resp.status = int(&v),
         RespResponse => st.resp.response = v.to_bytes(),
         ClientIdentity => st.client_identity = Some(v.to_bytes()),
-        BerespGzip => st.edge.gzip = flag(&v),
-        BerespBrotli => st.edge.brotli = flag(&v),
+        // Fastly: setting one of the two unsets the other.
+        BerespGzip => {
+            st.edge.gzip = flag(&v);
+            st.edge.brotli &= !st.edge.gzip;
+        }
+        BerespBrotli => {
+            st.edge.brotli = flag(&v);
+            st.edge.gzip &= !st.edge.brotli;
+        }
         BerespDoStream => st.edge.do_stream = flag(&v),
         BereqConnectTimeout => st.bereq_timeouts[0] = Some(ns(&v)),
         BereqFirstByteTimeout => st.bereq_timeouts[1] = Some(ns(&v)),

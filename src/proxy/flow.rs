@@ -32,6 +32,7 @@ use hyper::body::Incoming;
 use tokio::sync::mpsc;
 
 use super::body::Body;
+use super::compress::Encoding;
 use super::deliver::{self, Payload};
 use super::service::{Service, ServiceHandle};
 use super::ProxyError;
@@ -935,8 +936,10 @@ async fn fetch_inner(
     let limit = cx.handle.config().max_object_size;
     // A conditional or range request is answered from the whole body (304, 206), so it
     // is read before delivery even when streaming.
-    let whole_body_needed =
-        [&b"range"[..], b"if-none-match", b"if-modified-since"].iter().any(|h| st.req.headers.contains(h));
+    // ... and so is one the edge compresses.
+    let encoding = Encoding::requested(st.edge.gzip, st.edge.brotli, st.beresp.status, &st.beresp.headers);
+    let whole_body_needed = encoding.is_some()
+        || [&b"range"[..], b"if-none-match", b"if-modified-since"].iter().any(|h| st.req.headers.contains(h));
     if st.edge.do_stream && !whole_body_needed {
         let store = match (store, key) {
             (true, Some(key)) => match object(st, Bytes::new(), now) {
@@ -967,8 +970,17 @@ async fn fetch_inner(
             return Fetched::Error(ErrorCause::Generated(FetchError::BetweenBytesTimeout.obj_response()));
         }
     };
+    let mut content_length = content_length;
     let body = match read {
-        BodyRead::Complete(b) => b,
+        BodyRead::Complete(b) => match encoding {
+            Some(enc) => {
+                let compressed = enc.compress(&b);
+                st.beresp.headers.set(b"Content-Encoding", Bytes::from_static(enc.token()));
+                content_length = Some(compressed.len() as u64);
+                compressed
+            }
+            None => b,
+        },
         partial @ BodyRead::Partial(..) => {
             if store {
                 tracing::info!(limit, "object over the size limit: passed, not cached");

@@ -17,6 +17,7 @@
 
 mod body;
 mod clock;
+mod compress;
 mod deliver;
 mod flow;
 mod guard;

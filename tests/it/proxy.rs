@@ -741,6 +741,56 @@ async fn shutdown_lets_in_flight_requests_finish() {
     assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no longer accepting");
 }
 
+/// `beresp.gzip` compresses the object before it is stored (Fastly's compression guide:
+/// the generated policy adds `Vary: Accept-Encoding` and sets `beresp.gzip` when the
+/// normalized Accept-Encoding is `gzip`); setting `beresp.brotli` unsets `beresp.gzip`
+/// (beresp.gzip reference), and an origin-encoded body is never encoded again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn beresp_gzip_and_brotli_compress_before_storing() {
+    use std::io::Read;
+    let text = "compress me at the edge, please. ".repeat(64);
+    let origin = Origin::start({
+        let text = text.clone();
+        move |seen, _| {
+            let reply = Reply::ok(text.clone()).header("Cache-Control", "max-age=60");
+            if seen.uri.starts_with("/encoded") {
+                reply.header("Content-Encoding", "x-custom")
+            } else {
+                reply
+            }
+        }
+    })
+    .await;
+    let vcl = r#"
+sub vcl_fetch {
+  set beresp.http.Vary = "Accept-Encoding";
+  if (req.http.Accept-Encoding == "gzip") { set beresp.gzip = true; }
+  if (req.url ~ "^/br") { set beresp.gzip = true; set beresp.brotli = true; }
+  set beresp.http.X-Flags = if(beresp.gzip, "gzip", "") if(beresp.brotli, "br", "");
+}
+"#;
+    let e = edge(&origin, vcl).await;
+    let gz = e.request("GET", "/page", &[("Accept-Encoding", "gzip, br")]).await;
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    assert_eq!(gz.header("x-flags"), Some("gzip"));
+    assert!(gz.body.len() < text.len() / 4);
+    let mut plain = String::new();
+    flate2::read::GzDecoder::new(&gz.body[..]).read_to_string(&mut plain).unwrap();
+    assert_eq!(plain, text);
+    let hit = e.request("GET", "/page", &[("Accept-Encoding", "gzip")]).await;
+    assert_eq!((hit.header("x-cache"), hit.header("content-encoding")), (Some("HIT"), Some("gzip")));
+    assert_eq!(hit.body, gz.body);
+    let identity = e.get("/page").await;
+    assert_eq!((identity.header("content-encoding"), identity.text()), (None, text.clone()));
+    let br = e.get("/br").await;
+    assert_eq!((br.header("content-encoding"), br.header("x-flags")), (Some("br"), Some("br")));
+    let mut plain = Vec::new();
+    brotli::BrotliDecompress(&mut &br.body[..], &mut plain).unwrap();
+    assert_eq!(plain, text.as_bytes());
+    let encoded = e.request("GET", "/encoded", &[("Accept-Encoding", "gzip")]).await;
+    assert_eq!((encoded.header("content-encoding"), encoded.text()), (Some("x-custom"), text.clone()));
+}
+
 /// A raw HTTP/1.1 origin that sends the head and a first chunk of the body, then waits for
 /// `gate` before sending the rest (`Some`) or cutting the connection (`None`).
 async fn slow_body_origin(rest: Option<&'static str>) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {

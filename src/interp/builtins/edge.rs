@@ -1,5 +1,6 @@
 //! Builtins whose effect belongs to the connection or the edge network rather than to
-//! VCL state (and `beresp.gzip`/`beresp.brotli`, recorded the same way): HTTP/2 push and header compression, the HTTP/3 `Alt-Svc` advertisement,
+//! VCL state (and `beresp.gzip`/`beresp.brotli`/`beresp.do_stream`, recorded the same way
+//! and acted on by `lacquer serve`'s fetch): HTTP/2 push and header compression, the HTTP/3 `Alt-Svc` advertisement,
 //! `103 Early Hints`, response tarpitting, shield selection and the last-hop check.
 //!
 //! The interpreter does no IO, so the connection-level ones are recorded on
@@ -37,7 +38,7 @@ pub struct EdgeRequests {
     /// `resp.tarpit(interval_s [, chunk_size_bytes])`.
     pub tarpit: Option<(i64, Option<i64>)>,
     /// `set beresp.gzip = true` / `set beresp.brotli = true`: compress the fetched object
-    /// before storing it (not done by today's proxy either).
+    /// before storing it (`proxy::compress`).
     pub gzip: bool,
     pub brotli: bool,
     /// `beresp.do_stream`: stream the body to the client while it is fetched (and stored).
