@@ -217,7 +217,41 @@ fn compile(name: &str, bytes: &[u8], loader: &mut dyn crate::assemble::Loader) -
         eprintln!("error: {name} cannot run yet; not serving it");
         return None;
     }
+    let idle = calls_without_effect(&analysis.program.unit);
+    if !idle.is_empty() {
+        eprint!("{}", diag::render_all(&analysis.program.map, &idle, RenderOptions { color }));
+    }
     Some(program)
+}
+
+/// Calls whose effect needs a protocol feature `serve` lacks: they run (and are recorded
+/// for `lacquer test`) but change nothing on the wire, so `serve` says so at startup.
+pub fn calls_without_effect(unit: &crate::syntax::ast::SourceUnit) -> Vec<diag::Diagnostic> {
+    use crate::syntax::ast::{Expr, ExprKind};
+    use crate::syntax::visit::{walk_expr, walk_unit, Visitor};
+    const IDLE: &[(&str, &str)] = &[
+        ("h2.push", "lacquer serve does not send HTTP/2 server pushes"),
+        ("h2.disable_header_compression", "lacquer serve does not control HPACK per header"),
+        ("h3.alt_svc", "lacquer serve does not speak HTTP/3, so it advertises no Alt-Svc"),
+        ("early_hints", "lacquer serve sends no 103 Early Hints"),
+    ];
+    struct Finder(Vec<diag::Diagnostic>);
+    impl Visitor for Finder {
+        fn visit_expr(&mut self, expr: &Expr) {
+            if let ExprKind::Call { name, .. } = &expr.kind {
+                if let Some((f, why)) = IDLE.iter().find(|(f, _)| *f == name.name) {
+                    self.0.push(
+                        diag::Diagnostic::warning("serve/no-effect", format!("`{f}` has no effect in lacquer serve"))
+                            .with_primary(expr.span, why.to_string()),
+                    );
+                }
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder(Vec::new());
+    walk_unit(&mut finder, unit);
+    finder.0
 }
 
 /// The demo VCL with its backend declaration pointed at `origin`.
@@ -334,5 +368,23 @@ mod tests {
         let vcl = demo_vcl("127.0.0.1:4321".parse().unwrap());
         assert!(vcl.contains(".port = \"4321\";"));
         assert!(!vcl.contains(".port = \"8081\";"));
+    }
+
+    #[test]
+    fn calls_serve_cannot_act_on_are_reported_with_their_span() {
+        let vcl = "sub vcl_deliver {\n  h2.push(\"/a.css\");\n  set resp.http.X = \"1\";\n  h3.alt_svc();\n}\n";
+        let analysis =
+            crate::analysis::analyze("t.vcl", vcl.as_bytes(), SourceKind::File, &mut MemoryLoader::default(), false);
+        let found = calls_without_effect(&analysis.program.unit);
+        let messages: Vec<_> = found.iter().map(|d| (d.code, d.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            [
+                ("serve/no-effect", "`h2.push` has no effect in lacquer serve"),
+                ("serve/no-effect", "`h3.alt_svc` has no effect in lacquer serve")
+            ]
+        );
+        let span = found[0].primary_span().unwrap();
+        assert_eq!(&vcl[span.start as usize..span.end as usize], "h2.push(\"/a.css\")");
     }
 }

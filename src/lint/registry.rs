@@ -1495,8 +1495,8 @@ sub vcl_recv {
         "VCL that lacquer checks but cannot run yet",
         r#"### What it does
 Reported when VCL is compiled to run (`lacquer test`, `lacquer serve`) and it uses a
-variable or function the lacquer runtime does not implement yet, such as `client.geo.*`
-or `h2.push`.
+variable or function the lacquer runtime does not implement yet, such as
+`client.socket.cwnd` (TCP statistics of the client connection).
 
 ### Why is this bad
 lacquer never makes up a value: rather than run your VCL with a wrong answer, it refuses
@@ -1505,10 +1505,32 @@ to run it. `lacquer lint` accepts the same VCL, because Fastly does.
 ### Example
 ```vcl
 sub vcl_recv {
-  set req.http.X-Country = client.geo.country_code;  # not supported yet
+  set req.http.X-Cwnd = client.socket.cwnd;  # not supported yet
 }
 ```
 `cargo run --example runtime_coverage` lists what the runtime implements."#,
+    ),
+    checker(
+        "serve/no-effect",
+        "a function `lacquer serve` accepts but cannot act on",
+        r#"### What it does
+Warns when `lacquer serve` starts with VCL that calls a function whose effect belongs to
+a protocol feature lacquer's edge does not have: `h2.push` (HTTP/2 server push),
+`h2.disable_header_compression` (HPACK control), `h3.alt_svc` (lacquer does not serve
+HTTP/3, so advertising it would send clients to a port nobody serves) and `early_hints`
+(`103 Early Hints` responses).
+
+### Why is this bad
+The VCL is valid Fastly VCL and runs: the call is recorded (`lacquer test` can assert
+it), but nothing changes on the wire. The warning says so instead of letting you believe
+the feature works locally.
+
+### Example
+```vcl
+sub vcl_deliver {
+  h2.push("/style.css");  # recorded; no push is sent by lacquer serve
+}
+```"#,
     ),
     checker(
         "test/outside-test-file",

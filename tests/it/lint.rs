@@ -196,7 +196,7 @@ fn every_emitted_code_is_registered() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut missing = Vec::new();
     let mut seen = 0;
-    for dir in ["syntax", "syntax/parser", "check", "assemble", "ir", "testing"] {
+    for dir in ["syntax", "syntax/parser", "check", "assemble", "ir", "testing", "cli"] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_none_or(|e| e != "rs") {
