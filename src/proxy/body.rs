@@ -64,6 +64,25 @@ impl Body {
         });
         Body::Stream { rx, len }
     }
+
+    /// `body` sent `chunk` bytes at a time, each after waiting `interval` (`resp.tarpit`).
+    pub fn paced(body: Bytes, interval: Duration, chunk: usize) -> Body {
+        let (tx, rx) = mpsc::channel(1);
+        let len = Some(body.len() as u64);
+        tokio::spawn(async move {
+            let chunk = chunk.max(1);
+            let mut at = 0;
+            while at < body.len() {
+                tokio::time::sleep(interval).await;
+                let end = (at + chunk).min(body.len());
+                if tx.send(Ok(body.slice(at..end))).await.is_err() {
+                    return;
+                }
+                at = end;
+            }
+        });
+        Body::Stream { rx, len }
+    }
 }
 
 impl hyper::body::Body for Body {
@@ -87,5 +106,25 @@ impl hyper::body::Body for Body {
             Body::Stream { len: Some(n), .. } => SizeHint::with_exact(*n),
             Body::Stream { len: None, .. } => SizeHint::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http_body_util::BodyExt;
+
+    use super::*;
+
+    /// `resp.tarpit(5, 1000)`: "wait for 5 seconds before emitting each 1000 bytes" (Fastly's
+    /// resp.tarpit reference). Time is paused: the sleeps are virtual.
+    #[tokio::test(start_paused = true)]
+    async fn paced_bodies_wait_before_each_chunk() {
+        let start = tokio::time::Instant::now();
+        let mut body = Body::paced(Bytes::from(vec![b'x'; 2500]), Duration::from_secs(5), 1000);
+        let mut sizes = Vec::new();
+        while let Some(frame) = body.frame().await {
+            sizes.push((frame.unwrap().into_data().unwrap().len(), start.elapsed().as_secs()));
+        }
+        assert_eq!(sizes, [(1000, 5), (1000, 10), (500, 15)]);
     }
 }

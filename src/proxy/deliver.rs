@@ -179,6 +179,14 @@ pub(crate) fn respond(st: &ReqState, payload: Payload, conditional: bool) -> htt
             }
         }
     }
+    // `resp.tarpit` from vcl_deliver: Fastly paces only responses of 4000 bytes or less, in
+    // chunks of 100 bytes unless VCL says otherwise (resp.tarpit reference).
+    if let (Some((interval, chunk)), Body::Full(Some(full))) = (st.edge.tarpit, &body) {
+        if full.len() <= 4000 && interval > 0 {
+            let chunk = chunk.filter(|c| *c > 0).unwrap_or(100) as usize;
+            body = Body::paced(full.clone(), Duration::from_secs(interval as u64), chunk);
+        }
+    }
     if method == "HEAD" {
         // The head a GET would get, and no body. HTTP/1 would drop the body itself, but
         // HTTP/2 must not send DATA for a HEAD, so the length is stated and the body left

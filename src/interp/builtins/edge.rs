@@ -1,13 +1,15 @@
 //! Builtins whose effect belongs to the connection or the edge network rather than to
-//! VCL state (and `beresp.gzip`/`beresp.brotli`/`beresp.do_stream`, recorded the same way
-//! and acted on by `lacquer serve`'s fetch): HTTP/2 push and header compression, the HTTP/3 `Alt-Svc` advertisement,
-//! `103 Early Hints`, response tarpitting, shield selection and the last-hop check.
+//! VCL state: HTTP/2 push and header compression, the HTTP/3 `Alt-Svc` advertisement,
+//! `103 Early Hints`, response tarpitting, shield selection and the last-hop check (and
+//! `beresp.gzip`/`beresp.brotli`/`beresp.do_stream`, recorded the same way).
 //!
 //! The interpreter does no IO, so the connection-level ones are recorded on
-//! [`EdgeRequests`] (`ReqState::edge`) for the proxy to act on. Today's proxy does not act
-//! on them: it has no HTTP/2 push, speaks no HTTP/3 (advertising it would send clients
-//! to a port nobody serves), sends no 1xx responses and does not pace bodies. So they
-//! change nothing on the wire yet; `lacquer test` can assert what VCL asked for.
+//! [`EdgeRequests`] (`ReqState::edge`) for the proxy to act on. `lacquer serve` paces
+//! tarpitted responses and compresses and streams fetched bodies as asked; it has no
+//! HTTP/2 push, speaks no HTTP/3 (advertising it would send clients to a port nobody
+//! serves) and sends no 1xx responses, so those calls change nothing on the wire and
+//! `serve` warns about them at startup (`serve/no-effect`); `lacquer test` can assert what
+//! VCL asked for.
 
 use bytes::Bytes;
 
