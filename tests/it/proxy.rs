@@ -18,29 +18,29 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use origin::{Origin, Reply};
 
-const T0: i64 = 1_700_000_000 * 1_000_000_000;
+pub(crate) const T0: i64 = 1_700_000_000 * 1_000_000_000;
 /// Every wait in these tests is bounded by this.
-const WAIT: Duration = Duration::from_secs(10);
+pub(crate) const WAIT: Duration = Duration::from_secs(10);
 
-struct Edge {
-    server: Option<RunningServer>,
-    clock: Arc<ManualClock>,
-    handle: ServiceHandle,
-    client: Client<HttpConnector, Full<Bytes>>,
+pub(crate) struct Edge {
+    pub server: Option<RunningServer>,
+    pub clock: Arc<ManualClock>,
+    pub handle: ServiceHandle,
+    pub client: Client<HttpConnector, Full<Bytes>>,
 }
 
-struct Resp {
-    status: u16,
-    headers: http::HeaderMap,
-    body: Bytes,
+pub(crate) struct Resp {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
 }
 
 impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
@@ -50,7 +50,7 @@ async fn edge(origin: &Origin, vcl: &str) -> Edge {
     edge_with(&format!("{}{vcl}", origin.backend("F_origin")), ServiceConfig::default()).await
 }
 
-async fn edge_with(vcl: &str, config: ServiceConfig) -> Edge {
+pub(crate) async fn edge_with(vcl: &str, config: ServiceConfig) -> Edge {
     let program = crate::interp::compile(vcl);
     let clock = Arc::new(ManualClock::new(T0));
     let handle = ServiceHandle::with_clock(Arc::new(program), config, clock.clone()).expect("service");
@@ -61,11 +61,11 @@ async fn edge_with(vcl: &str, config: ServiceConfig) -> Edge {
 }
 
 impl Edge {
-    fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.server.as_ref().unwrap().addr())
     }
 
-    async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Resp {
+    pub async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Resp {
         let mut req = http::Request::builder().method(method).uri(self.url(path));
         for (n, v) in headers {
             req = req.header(*n, *v);
@@ -78,11 +78,11 @@ impl Edge {
         Resp { status: parts.status.as_u16(), headers: parts.headers, body }
     }
 
-    async fn get(&self, path: &str) -> Resp {
+    pub async fn get(&self, path: &str) -> Resp {
         self.request("GET", path, &[]).await
     }
 
-    fn advance(&self, secs: i64) {
+    pub fn advance(&self, secs: i64) {
         self.clock.advance_secs(secs);
     }
 }

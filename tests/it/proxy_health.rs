@@ -3,76 +3,21 @@
 //! (`ServiceHandle::probe_once`, with `.interval = 1h` so the background loop never
 //! fires during a test), and a clock the test moves.
 
-// The same harness `proxy.rs` loads (its module is private there); this test uses only
-// part of it.
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
-use lacquer::proxy::{ManualClock, RunningServer, Server, ServerConfig, ServiceConfig, ServiceHandle};
+use lacquer::proxy::ServiceConfig;
 
 use crate::proxy::origin::{Origin, Reply};
-
-const T0: i64 = 1_700_000_000 * 1_000_000_000;
-const WAIT: Duration = Duration::from_secs(10);
-
-struct Edge {
-    server: RunningServer,
-    clock: Arc<ManualClock>,
-    handle: ServiceHandle,
-    client: Client<HttpConnector, Full<Bytes>>,
-}
-
-struct Resp {
-    status: u16,
-    headers: http::HeaderMap,
-    body: Bytes,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
+use crate::proxy::{edge_with, Edge, Resp, WAIT};
 
 async fn edge(vcl: &str) -> Edge {
-    let program = crate::interp::compile(vcl);
-    let clock = Arc::new(ManualClock::new(T0));
-    let handle =
-        ServiceHandle::with_clock(Arc::new(program), ServiceConfig::default(), clock.clone()).expect("service");
-    let config = ServerConfig { listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() };
-    let server = Server::bind(config, handle.clone()).await.expect("bind").spawn();
-    Edge { server, clock, handle, client: Client::builder(TokioExecutor::new()).build_http() }
+    edge_with(vcl, ServiceConfig::default()).await
 }
 
 impl Edge {
-    async fn request(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
-        let mut req = http::Request::builder().uri(format!("http://{}{path}", self.server.addr()));
-        for (n, v) in headers {
-            req = req.header(*n, *v);
-        }
-        let req = req.body(Full::new(Bytes::new())).unwrap();
-        let resp = tokio::time::timeout(WAIT, self.client.request(req)).await.expect("in time").expect("response");
-        let (parts, body) = resp.into_parts();
-        let body = tokio::time::timeout(WAIT, body.collect()).await.expect("body in time").expect("body").to_bytes();
-        Resp { status: parts.status.as_u16(), headers: parts.headers, body }
-    }
-
-    async fn get(&self, path: &str) -> Resp {
-        self.request(path, &[]).await
-    }
-
     async fn probe_rounds(&self, n: usize) {
         for _ in 0..n {
             self.handle.probe_once().await;
@@ -320,7 +265,7 @@ async fn hash_client_and_chash_directors_are_sticky() {
 
     let mut by_client = std::collections::HashSet::new();
     for i in 0..4 {
-        by_client.insert(e.request(&format!("/c{i}"), &[("X-Sticky-Client", "user-42")]).await.text());
+        by_client.insert(e.request("GET", &format!("/c{i}"), &[("X-Sticky-Client", "user-42")]).await.text());
     }
     assert_eq!(by_client.len(), 1, "one client identity, one member: {by_client:?}");
 
