@@ -147,11 +147,7 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         // The digest of the cache key: SHA-256 of what `vcl_hash` added, in hex (Fastly's
         // is a SHA-256 hex digest too, over its own key layout). Not set before vcl_hash.
         ReqDigest if st.hash_input.is_empty() => Value::NotSet,
-        ReqDigest => {
-            use sha2::Digest;
-            let digest = sha2::Sha256::digest(&st.hash_input);
-            text(digest.iter().map(|b| format!("{b:02x}")).collect())
-        }
+        ReqDigest => text(super::builtins::digest::sha256_hex(&st.hash_input)),
         // Fastly: "Limited to 8KB in size. Exceeding the limit results in the req.body
         // variable being blank, which returns a not set value"; a NUL ends the string.
         ReqBody | ReqBodyBase64 if st.req_body.is_empty() || st.req_body.len() > REQ_BODY_LIMIT => Value::NotSet,

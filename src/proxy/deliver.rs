@@ -98,6 +98,11 @@ pub(crate) fn prepare_resp(st: &mut ReqState, payload: &Payload, now: i64) {
         let age = h.get(b"age").map_or_else(|| "-".to_string(), |a| String::from_utf8_lossy(a).into_owned());
         let hit_or_miss = if st.cache.hits > 0 { "(H " } else { "(M " };
         prepend(h, b"Fastly-Debug-TTL", format!("{hit_or_miss}{identity}{ttl_grace}{age}) "));
+        // `digest.hash_sha256(req.digest)`, as the generated DELIVER macro sets it.
+        if !st.hash_input.is_empty() {
+            let digest = crate::interp::builtins::digest::sha256_hex(&st.hash_input);
+            h.set(b"Fastly-Debug-Digest", Bytes::from(crate::interp::builtins::digest::sha256_hex(digest.as_bytes())));
+        }
     } else {
         h.remove(b"Fastly-Debug-Path");
         h.remove(b"Fastly-Debug-TTL");

@@ -162,6 +162,10 @@ async fn fastly_debug_headers() {
         Some("(D cache-lcl1-LCL 1700000005) (F cache-lcl1-LCL 1700000000) (F upstream 1)")
     );
     assert_eq!(hit.header("fastly-debug-ttl"), Some("(H cache-lcl1-LCL 55.000 0.000 5)"));
+    // `digest.hash_sha256(req.digest)`: 64 hex digits, the same for every request of the key.
+    let digest = hit.header("fastly-debug-digest").unwrap();
+    assert!(digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()), "{digest}");
+    assert_eq!(miss.header("fastly-debug-digest"), Some(digest));
     let plain = e.get("/").await;
     assert_eq!(plain.header("x-cache"), Some("HIT"));
     assert_eq!(plain.header("fastly-debug-path"), None);

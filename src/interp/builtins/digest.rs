@@ -183,6 +183,13 @@ fn until_nul(mut data: Vec<u8>) -> Vec<u8> {
 }
 
 /// Lowercase hex.
+/// SHA-256 of `data` in lower-case hex (`digest.hash_sha256`; `req.digest` over the cache
+/// key's hash input).
+pub(crate) fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    hex_lower(&sha2::Sha256::digest(data))
+}
+
 pub(crate) fn hex_lower(data: &[u8]) -> String {
     hex_with(data, b"0123456789abcdef")
 }
