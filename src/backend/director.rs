@@ -199,17 +199,12 @@ mod tests {
 
     fn info(kind: DirectorKind, weights: &[u32]) -> DirectorInfo {
         DirectorInfo {
-            kind,
-            quorum: None,
-            retries: None,
-            key: ChashKey::Object,
-            seed: 0,
-            vnodes_per_node: None,
             members: weights
                 .iter()
                 .enumerate()
                 .map(|(i, w)| DirectorMember { backend: i as u32, weight: *w, id: Some(format!("m{i}")) })
                 .collect(),
+            ..DirectorInfo::new(kind)
         }
     }
 

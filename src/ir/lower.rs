@@ -812,15 +812,7 @@ fn director_info(d: &ast::DirectorDecl, backends: &HashMap<String, u32>) -> Dire
         "chash" => DirectorKind::Chash,
         _ => DirectorKind::Shield,
     };
-    let mut info = DirectorInfo {
-        kind,
-        quorum: None,
-        retries: None,
-        key: ChashKey::Object,
-        seed: 0,
-        vnodes_per_node: None,
-        members: Vec::new(),
-    };
+    let mut info = DirectorInfo::new(kind);
     let nonneg = |i: i64| u32::try_from(i.max(0)).unwrap_or(u32::MAX);
     for item in &d.items {
         match item {

@@ -430,6 +430,21 @@ pub struct DirectorInfo {
     pub members: Vec<DirectorMember>,
 }
 
+impl DirectorInfo {
+    /// A director of `kind` with no members and every field at its default.
+    pub fn new(kind: DirectorKind) -> DirectorInfo {
+        DirectorInfo {
+            kind,
+            quorum: None,
+            retries: None,
+            key: ChashKey::Object,
+            seed: 0,
+            vnodes_per_node: None,
+            members: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DirectorKind {
     Random,
