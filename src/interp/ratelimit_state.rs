@@ -71,6 +71,21 @@ struct StoreInner {
 }
 
 impl RateStore {
+    /// Drops the tables no bound [`RateState`] uses any more (names that neither the
+    /// active version nor a version still finishing requests declares), so a store does
+    /// not grow with every name a service ever declared. Called before binding a new
+    /// version, it keeps what the outgoing version declares.
+    pub fn prune(&self) {
+        fn unused<T>(map: &mut HashMap<String, Arc<Mutex<T>>>) {
+            map.retain(|_, t| Arc::strong_count(t) > 1);
+        }
+        let mut s = lock(&self.inner);
+        unused(&mut s.ratecounters);
+        unused(&mut s.penaltyboxes);
+        unused(&mut s.counters);
+        unused(&mut s.limiters);
+    }
+
     /// How many tables of each kind the store holds (ratecounters, penalty boxes,
     /// counters, limiters), for tests and metrics.
     pub fn sizes(&self) -> [usize; 4] {
@@ -576,5 +591,12 @@ mod tests {
         assert_eq!(store.sizes(), [2, 1, 2, 1]);
         // Unbound states are independent.
         assert_eq!(RateState::default().counter_get(0, b"e", MIN, S), 0);
+        // Once version 1 is gone, pruning keeps only what version 2 binds.
+        drop(a);
+        store.prune();
+        assert_eq!(store.sizes(), [2, 1, 2, 1]);
+        drop(b);
+        store.prune();
+        assert_eq!(store.sizes(), [0, 0, 0, 0]);
     }
 }

@@ -182,6 +182,18 @@ impl Compiler {
         }
     }
 
+    /// The index of the counter (or limiter, by `kind`) an argument names. The checker
+    /// accepts either kind for both function families; `counter.*` on a limiter (or the
+    /// reverse) is refused here.
+    fn counter_index(&mut self, kind: &str, v: &ast::Variable) -> u32 {
+        let names = if kind == "counter" { &self.names.counters } else { &self.names.limiters };
+        if let Some(&i) = names.get(&v.name) {
+            return i;
+        }
+        self.counter_error(format!("`{}` is not a {kind}", v.name), v.span, &format!("`{kind}.*` needs a {kind} here"));
+        u32::MAX
+    }
+
     fn counter_error(&mut self, message: String, span: Span, label: &str) {
         self.diags.push(Diagnostic::error("counter/invalid", message).with_primary(span, label.to_string()));
     }
@@ -681,8 +693,8 @@ impl Compiler {
     fn id(&mut self, pname: &str, v: &ast::Variable) -> Id {
         let name = v.name.as_str();
         match pname {
-            "counter" => return Id::Counter(self.names.counters.get(name).copied().unwrap_or(u32::MAX)),
-            "limiter" => return Id::Limiter(self.names.limiters.get(name).copied().unwrap_or(u32::MAX)),
+            "counter" => return Id::Counter(self.counter_index(pname, v)),
+            "limiter" => return Id::Limiter(self.counter_index(pname, v)),
             _ => {}
         }
         if let Some(&t) = self.names.tables.get(name) {
@@ -1006,5 +1018,15 @@ limiter m { .time_window = 60s; }"#,
                 "counter/invalid: limiter `m` has no .max",
             ]
         );
+    }
+
+    #[test]
+    fn a_counter_function_needs_its_own_kind() {
+        let (_, errors) = compile_errors(
+            r#"counter c { .type = "estimated"; .time_window = 60s; }
+limiter l { .max = 5; .time_window = 60s; }
+sub vcl_recv { set req.http.X = limiter.inc(c, "k") + counter.get(l, "k"); }"#,
+        );
+        assert_eq!(errors, ["counter/invalid: `c` is not a limiter", "counter/invalid: `l` is not a counter"]);
     }
 }

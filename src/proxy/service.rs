@@ -162,6 +162,7 @@ impl ServiceHandle {
     /// The old version's health checks stop here; its rate tables carry on under the
     /// names the new version declares.
     pub fn activate(&self, program: Arc<Program>) -> Result<(), ProxyError> {
+        self.inner.rate.prune();
         let mut service = Service::new(program, &self.inner.rate)?;
         service.runtime.geo = self.inner.config.geo.clone();
         let service = Arc::new(service);
