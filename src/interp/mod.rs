@@ -13,7 +13,8 @@ mod vars;
 
 pub use exec::{convert, reason, run, run_sub, stringify, STEP_BUDGET};
 
-/// State shared by every request of a program: rate counters and penalty boxes, and the
+/// State shared by every request of a program: rate counters, penalty boxes, counters and
+/// limiters (bound by name to the service's store, so they outlive the version), and the
 /// backends' health (the proxy's probes write it; `lacquer test` leaves it empty, so every
 /// backend is healthy unless a test mocks it sick), and the geolocation databases
 /// (read-only, shared by every service of a process).

@@ -47,6 +47,10 @@ pub enum Id {
     Table(u32),
     RateCounter(u32),
     PenaltyBox(u32),
+    /// A `counter` declaration, by index into `Program::counters`.
+    Counter(u32),
+    /// A `limiter` declaration, by index into `Program::limiters`.
+    Limiter(u32),
     /// A header reference such as `req.http.Cookie` (`std.collect`).
     Header(Obj, Bytes),
     /// A headers collection (`req.headers`, for `std.count`).

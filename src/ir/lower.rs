@@ -56,6 +56,8 @@ struct Names {
     subs: HashMap<String, u32>,
     ratecounters: HashMap<String, u32>,
     penaltyboxes: HashMap<String, u32>,
+    counters: HashMap<String, u32>,
+    limiters: HashMap<String, u32>,
 }
 
 struct Compiler {
@@ -65,6 +67,16 @@ struct Compiler {
     regex_index: HashMap<String, u32>,
     /// `lacquer test` mode (see [`compile_with`]).
     testing: bool,
+}
+
+/// Counters per service (Fastly: "We currently limit you to 5 counters per service").
+const MAX_COUNTERS: usize = 5;
+/// `.time_window` bounds (Fastly: "Minimum is 60s (1m) and maximum 3600s (1h)").
+const MIN_WINDOW: i64 = 60 * 1_000_000_000;
+const MAX_WINDOW: i64 = 3600 * 1_000_000_000;
+
+fn has_prop(o: &ast::ObjectDecl, name: &str) -> bool {
+    o.props.iter().any(|p| p.name.name == name)
 }
 
 /// Enum words accepted as ID arguments (header objects are resolved separately).
@@ -99,11 +111,99 @@ impl Compiler {
         );
     }
 
+    /// Lowers a `counter` or `limiter` declaration, enforcing what Fastly's guide "VCL
+    /// counters and limiters" states: `.type` is `"estimated"` (the only type, and the
+    /// default here), `.time_window` is 60s–3600s, a limiter's `.max` is a positive
+    /// count, and a service has at most [`MAX_COUNTERS`] counters. A rejected declaration
+    /// is still indexed so its uses resolve; the program is unusable anyway.
+    fn add_counter(&mut self, o: &ast::ObjectDecl) {
+        let limiter = o.keyword.name == "limiter";
+        let what = format!("{} `{}`", o.keyword.name, o.name.name);
+        let mut window = None;
+        let mut max = None;
+        for p in &o.props {
+            let ast::PropValue::Expr(e) = &p.value else { continue };
+            match (p.name.name.as_str(), &e.kind) {
+                ("type", ExprKind::Literal(Literal::String(s))) if !limiter && s.value != "estimated" => {
+                    self.counter_error(
+                        format!("{what}: unknown .type \"{}\"", s.value),
+                        p.span,
+                        "the only counter type is \"estimated\"",
+                    );
+                }
+                ("time_window", ExprKind::Literal(Literal::Rtime(ns))) => {
+                    if (MIN_WINDOW..=MAX_WINDOW).contains(ns) {
+                        window = Some(*ns);
+                    } else {
+                        self.counter_error(
+                            format!("{what}: .time_window is out of range"),
+                            p.span,
+                            "Fastly accepts 60s to 3600s",
+                        );
+                    }
+                }
+                ("max", ExprKind::Literal(Literal::Integer(n))) if limiter => {
+                    if *n >= 1 {
+                        max = Some(*n);
+                    } else {
+                        self.counter_error(
+                            format!("{what}: .max must be at least 1"),
+                            p.span,
+                            "a limiter counts up to .max",
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        let missing = |field: &str, present: bool| (!present).then(|| format!("{what} has no .{field}"));
+        let problems = [missing("time_window", window.is_some() || has_prop(o, "time_window"))]
+            .into_iter()
+            .chain(limiter.then(|| missing("max", max.is_some() || has_prop(o, "max"))))
+            .flatten()
+            .collect::<Vec<_>>();
+        for message in problems {
+            self.counter_error(message, o.name.span, "required field");
+        }
+        let (window, name) = (window.unwrap_or(MIN_WINDOW), o.name.name.clone());
+        if limiter {
+            self.names.limiters.insert(name.clone(), self.program.limiters.len() as u32);
+            self.program.limiters.push(LimiterDecl { name, max: max.unwrap_or(1), window });
+        } else {
+            if self.program.counters.len() == MAX_COUNTERS {
+                self.counter_error(
+                    format!("{what}: a service has at most {MAX_COUNTERS} counters"),
+                    o.name.span,
+                    "one counter too many",
+                );
+            }
+            self.names.counters.insert(name.clone(), self.program.counters.len() as u32);
+            self.program.counters.push(CounterDecl { name, window });
+        }
+    }
+
+    /// The index of the counter (or limiter, by `kind`) an argument names. The checker
+    /// accepts either kind for both function families; `counter.*` on a limiter (or the
+    /// reverse) is refused here.
+    fn counter_index(&mut self, kind: &str, v: &ast::Variable) -> u32 {
+        let names = if kind == "counter" { &self.names.counters } else { &self.names.limiters };
+        if let Some(&i) = names.get(&v.name) {
+            return i;
+        }
+        self.counter_error(format!("`{}` is not a {kind}", v.name), v.span, &format!("`{kind}.*` needs a {kind} here"));
+        u32::MAX
+    }
+
+    fn counter_error(&mut self, message: String, span: Span, label: &str) {
+        self.diags.push(Diagnostic::error("counter/invalid", message).with_primary(span, label.to_string()));
+    }
+
     fn declarations(&mut self, unit: &ast::SourceUnit, model: &Model) {
         for decl in &unit.decls {
             match decl {
                 Decl::Backend(b) => self.add_backend(&b.name.name, false, backend_props(&b.props)),
                 Decl::Director(d) => self.add_backend(&d.name.name, true, BackendProps::default()),
+                Decl::Object(o) if matches!(o.keyword.name.as_str(), "counter" | "limiter") => self.add_counter(o),
                 Decl::Object(o) => {
                     let (names, list) = match o.keyword.name.as_str() {
                         "ratecounter" => (&mut self.names.ratecounters, &mut self.program.ratecounters),
@@ -592,6 +692,11 @@ impl Compiler {
 
     fn id(&mut self, pname: &str, v: &ast::Variable) -> Id {
         let name = v.name.as_str();
+        match pname {
+            "counter" => return Id::Counter(self.counter_index(pname, v)),
+            "limiter" => return Id::Limiter(self.counter_index(pname, v)),
+            _ => {}
+        }
         if let Some(&t) = self.names.tables.get(name) {
             return Id::Table(t);
         }
@@ -849,4 +954,71 @@ fn director_info(d: &ast::DirectorDecl, backends: &HashMap<String, u32>) -> Dire
         }
     }
     info
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::assemble::{MemoryLoader, SourceKind};
+    use crate::diag::Severity;
+
+    /// Compiles `src` (which must check clean) and returns the compiler's error messages.
+    fn compile_errors(src: &str) -> (super::Program, Vec<String>) {
+        let mut loader = MemoryLoader::default();
+        let a = crate::analysis::analyze("t.vcl", src.as_bytes(), SourceKind::File, &mut loader, false);
+        let checked: Vec<_> = a.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        assert!(checked.is_empty(), "{checked:?}");
+        let (program, diags) = super::compile(&a.program.unit, &a.model);
+        (program, diags.into_iter().map(|d| format!("{}: {}", d.code, d.message)).collect())
+    }
+
+    #[test]
+    fn counters_and_limiters_are_lowered_with_their_fields() {
+        let (p, errors) = compile_errors(
+            r#"counter c { .type = "estimated"; .time_window = 2m; }
+limiter l { .max = 50; .time_window = 60s; }
+sub vcl_recv { set req.http.X = counter.inc(c, "k") + limiter.get(l, "k"); }"#,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(p.counters, [super::CounterDecl { name: "c".into(), window: 120_000_000_000 }]);
+        assert_eq!(p.limiters, [super::LimiterDecl { name: "l".into(), max: 50, window: 60_000_000_000 }]);
+    }
+
+    #[test]
+    fn fastly_limits_are_compile_errors() {
+        // Guide "VCL counters and limiters": .type "estimated" is the only type;
+        // .time_window "Minimum is 60s (1m) and maximum 3600s (1h)"; "We currently limit
+        // you to 5 counters per service".
+        let (_, errors) = compile_errors(
+            r#"counter a { .type = "exact"; .time_window = 60s; }
+counter b { .type = "estimated"; .time_window = 59s; }
+counter c { .type = "estimated"; .time_window = 3601s; }
+counter d { .type = "estimated"; }
+counter e { .type = "estimated"; .time_window = 1h; }
+counter f { .type = "estimated"; .time_window = 1h; }
+limiter l { .time_window = 60s; .max = 0; }
+limiter m { .time_window = 60s; }"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                "counter/invalid: counter `a`: unknown .type \"exact\"",
+                "counter/invalid: counter `b`: .time_window is out of range",
+                "counter/invalid: counter `c`: .time_window is out of range",
+                "counter/invalid: counter `d` has no .time_window",
+                "counter/invalid: counter `f`: a service has at most 5 counters",
+                "counter/invalid: limiter `l`: .max must be at least 1",
+                "counter/invalid: limiter `m` has no .max",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_counter_function_needs_its_own_kind() {
+        let (_, errors) = compile_errors(
+            r#"counter c { .type = "estimated"; .time_window = 60s; }
+limiter l { .max = 5; .time_window = 60s; }
+sub vcl_recv { set req.http.X = limiter.inc(c, "k") + counter.get(l, "k"); }"#,
+        );
+        assert_eq!(errors, ["counter/invalid: `c` is not a limiter", "counter/invalid: `l` is not a counter"]);
+    }
 }

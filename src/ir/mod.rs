@@ -49,6 +49,28 @@ pub struct Program {
     pub regexes: Vec<Regex>,
     pub ratecounters: Vec<String>,
     pub penaltyboxes: Vec<String>,
+    /// `counter` declarations, by `Id::Counter` index.
+    pub counters: Vec<CounterDecl>,
+    /// `limiter` declarations, by `Id::Limiter` index.
+    pub limiters: Vec<LimiterDecl>,
+}
+
+/// A `counter NAME { .type = "estimated"; .time_window = ...; }` declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CounterDecl {
+    pub name: String,
+    /// `.time_window` in nanoseconds (60s–3600s).
+    pub window: i64,
+}
+
+/// A `limiter NAME { .max = ...; .time_window = ...; }` declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimiterDecl {
+    pub name: String,
+    /// `.max`: the value the limiter stops counting at (at least 1).
+    pub max: i64,
+    /// `.time_window` in nanoseconds (60s–3600s).
+    pub window: i64,
 }
 
 impl Program {

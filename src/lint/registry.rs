@@ -829,6 +829,23 @@ penaltybox { }
 ```"#,
     ),
     checker(
+        "counter/invalid",
+        "a counter or limiter declaration Fastly rejects",
+        r#"### What it does
+Reported when VCL is compiled to run and a `counter` or `limiter` declaration breaks
+Fastly's rules: a `.type` other than `"estimated"`, a `.time_window` outside 60s–3600s,
+a missing `.time_window` (or a limiter's `.max`), a `.max` below 1, or more than 5
+counters in one service.
+
+### Why is this bad
+Fastly rejects the service (guide "VCL counters and limiters").
+
+### Example
+```vcl
+counter logins { .type = "estimated"; .time_window = 10s; }
+```"#,
+    ),
+    checker(
         "penaltybox/duplicated",
         "two penalty boxes with the same name",
         r#"### What it does

@@ -9,6 +9,11 @@
 //! Health checks belong to a version: its probes start when the service is built (on the
 //! current tokio runtime) and stop when [`ServiceHandle::activate`] replaces it or the
 //! service is dropped; the new version's backends start from their `.initial` state.
+//!
+//! Rate state is not: ratecounters, penalty boxes, counters and limiters live in the
+//! handle's [`RateStore`] keyed by declaration name, and each version binds its
+//! declarations to it, so a name the new version declares again keeps its counts (Fastly
+//! keeps this state at the POP, by name; deploying a version does not reset it).
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -20,6 +25,7 @@ use super::clock::{Clock, SystemClock};
 use super::ProxyError;
 use crate::backend::Backends;
 use crate::cache::{Cache, CacheKey};
+use crate::interp::ratelimit_state::{RateState, RateStore};
 use crate::interp::Runtime;
 use crate::ir::Program;
 
@@ -82,11 +88,13 @@ pub struct Service {
 
 impl Service {
     /// Builds a service from a compiled program and starts its health checks; fails on a
-    /// backend `serve` cannot use, or on probes with no tokio runtime to run on.
-    pub fn new(program: Arc<Program>) -> Result<Service, ProxyError> {
+    /// backend `serve` cannot use, or on probes with no tokio runtime to run on. Its rate
+    /// declarations share the tables of the same names in `rate`.
+    pub fn new(program: Arc<Program>, rate: &RateStore) -> Result<Service, ProxyError> {
         let backends = Backends::from_program(&program)?;
         backends.prober().spawn().map_err(ProxyError::Internal)?;
-        let runtime = Runtime { health: backends.health().clone(), ..Runtime::default() };
+        let runtime =
+            Runtime { rate: RateState::bind(rate, &program), health: backends.health().clone(), ..Runtime::default() };
         Ok(Service { program, runtime, backends })
     }
 }
@@ -102,6 +110,8 @@ pub(crate) struct Inner {
     pub(crate) cache: Cache,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: ServiceConfig,
+    /// Rate tables by declaration name, shared by every version.
+    rate: RateStore,
     /// `req.vcl.generation`: purge-all moves it on, so keys hashed with it change.
     generation: AtomicI64,
     purges: AtomicU64,
@@ -125,7 +135,8 @@ impl ServiceHandle {
         config: ServiceConfig,
         clock: Arc<dyn Clock>,
     ) -> Result<ServiceHandle, ProxyError> {
-        let mut service = Service::new(program)?;
+        let rate = RateStore::default();
+        let mut service = Service::new(program, &rate)?;
         service.runtime.geo = config.geo.clone();
         let mut cache = Cache::new(config.cache_size as u64);
         cache.set_max_object_size(config.max_object_size as u64);
@@ -135,6 +146,7 @@ impl ServiceHandle {
                 cache,
                 clock,
                 config,
+                rate,
                 generation: AtomicI64::new(1),
                 purges: AtomicU64::new(0),
             }),
@@ -152,9 +164,11 @@ impl ServiceHandle {
     /// Swaps in a new program atomically (the control plane's activation seam). The
     /// cache is kept, as Fastly keeps it across versions; in-flight requests finish on
     /// the program they started with.
-    /// The old version's health checks stop here.
+    /// The old version's health checks stop here; its rate tables carry on under the
+    /// names the new version declares.
     pub fn activate(&self, program: Arc<Program>) -> Result<(), ProxyError> {
-        let mut service = Service::new(program)?;
+        self.inner.rate.prune();
+        let mut service = Service::new(program, &self.inner.rate)?;
         service.runtime.geo = self.inner.config.geo.clone();
         let service = Arc::new(service);
         let old = match self.inner.slot.write() {

@@ -953,3 +953,44 @@ sub vcl_error {
     let r = e.request("GET", "/", &[]).await;
     assert_eq!((r.header("country"), r.text().as_str()), (Some(""), ""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn rate_state_survives_activation_by_name() {
+    // Fastly keeps ratecounters, penalty boxes, counters and limiters at the POP by name
+    // (ratecounter.{NAME}.* read "the named ratecounter within the POP"); deploying a
+    // version that declares the same names does not reset them.
+    let origin = Origin::fixed(Reply::ok("never")).await;
+    let version = |extra: &str| {
+        format!(
+            r#"{backend}
+{extra}
+ratecounter hits {{ }}
+counter pages {{ .type = "estimated"; .time_window = 60s; }}
+sub vcl_recv {{
+  set req.http.X-Hits = ratelimit.ratecounter_increment(hits, "client", 1);
+  set req.http.X-Pages = counter.inc(pages, req.url.path);
+  error 600;
+}}
+sub vcl_error {{
+  set obj.status = 200;
+  set obj.http.X-Hits = req.http.X-Hits;
+  set obj.http.X-Pages = req.http.X-Pages;
+  return(deliver);
+}}
+"#,
+            backend = origin.backend("F_origin")
+        )
+    };
+    let counts = |r: &Resp| (r.header("x-hits").map(str::to_owned), r.header("x-pages").map(str::to_owned));
+    let e = edge_with(&version(""), ServiceConfig::default()).await;
+    for n in 1..=3 {
+        let r = e.get("/a").await;
+        assert_eq!(counts(&r), (Some(n.to_string()), Some(n.to_string())));
+    }
+    // Version 2 declares other objects first, so the shared names get other indices.
+    let v2 = version("ratecounter other { }\ncounter first { .type = \"estimated\"; .time_window = 120s; }");
+    e.handle.activate(Arc::new(crate::interp::compile(&v2))).unwrap();
+    let r = e.get("/a").await;
+    assert_eq!(counts(&r), (Some("4".into()), Some("4".into())));
+    assert_eq!(origin.hits(), 0);
+}

@@ -48,6 +48,17 @@ penaltybox abusers {
 ratecounter requests_by_client {
 }
 
+# Login attempts: all of them (estimated over a minute), and per client, capped at 5.
+counter logins {
+  .type = "estimated";
+  .time_window = 60s;
+}
+
+limiter login_attempts {
+  .max = 5;
+  .time_window = 60s;
+}
+
 # How a path is cached: static assets, API calls, or pages.
 sub cache_class(STRING var.path) STRING {
   if (var.path ~ "\.(css|js|png|jpe?g|gif|svg|ico|woff2?)$") {
@@ -71,6 +82,13 @@ sub vcl_recv {
   if (req.restarts == 0) {
     if (ratelimit.check_rate(client.ip, requests_by_client, 1, 10, 50, abusers, 2m)) {
       error 429 "Too Many Requests";
+    }
+  }
+
+  if (req.url.path == "/login" && req.method == "POST") {
+    set req.http.X-Logins = counter.inc(logins, "all");
+    if (limiter.inc(login_attempts, client.ip) >= 5) {
+      error 429 "Too Many Login Attempts";
     }
   }
 

@@ -14,6 +14,7 @@
 
 pub mod accept;
 pub mod addr;
+pub mod counter;
 pub mod digest;
 pub mod edge;
 pub mod headers;
@@ -70,6 +71,7 @@ const MODULES: &[&[(&str, Builtin)]] = &[
     addr::FUNCTIONS,
     math::FUNCTIONS,
     ratelimit::FUNCTIONS,
+    counter::FUNCTIONS,
     signature::FUNCTIONS,
     edge::FUNCTIONS,
     time::FUNCTIONS,
