@@ -60,6 +60,11 @@ impl GeoField {
     /// The field a catalog variable reads.
     pub fn by_name(name: &str) -> Option<GeoField> {
         use GeoField::*;
+        // The legacy `geoip.*` names read the same data as `client.geo.*` (Fastly's
+        // geolocation reference lists them as the deprecated spellings).
+        if let Some(rest) = name.strip_prefix("geoip.") {
+            return GeoField::by_name(&format!("client.geo.{rest}"));
+        }
         Some(match name {
             "client.geo.area_code" => AreaCode,
             "client.geo.city" | "client.geo.city.ascii" => CityAscii,

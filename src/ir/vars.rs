@@ -213,6 +213,7 @@ const NAMES: &[(&str, BVar)] = &[
     ("tls.client.cipher", BVar::TlsClientCipher),
     ("tls.client.servername", BVar::TlsClientServername),
     ("client.geo.ip_override", BVar::GeoIpOverride),
+    ("geoip.ip_override", BVar::GeoIpOverride),
     ("req.xid", BVar::ReqXid),
     ("req.digest", BVar::ReqDigest),
     ("req.is_purge", BVar::ReqIsPurge),

@@ -91,6 +91,7 @@ const VCL: &str = r#"sub vcl_recv {
     set req.http.Unknowable = client.geo.conn_speed "|" client.geo.conn_type "|" client.geo.proxy_type "|"
         client.geo.proxy_description "|" client.geo.area_code "|" client.geo.utc_offset "|" client.geo.gmt_offset;
     set req.http.Latin1 = client.geo.city.latin1;
+    set req.http.Legacy = geoip.country_code "|" geoip.city "|" geoip.latitude "|" geoip.ip_override;
 }"#;
 
 fn geo_of(db: Option<Arc<GeoDb>>, client: &str, override_ip: Option<&str>) -> ReqState {
@@ -127,6 +128,8 @@ fn ipv4_lookup_maps_city_and_asn_fields() {
     // proxy or VPN"; the rest read as unknown (STRING "", INTEGER 0). The UTC offset comes
     // from the time zone, in Fastly's "(-)HHMM or (-)HMM" form: Zürich in summer is +2h.
     assert_eq!(header(&st, "Unknowable"), "||?|?|0|200|200");
+    // The legacy `geoip.*` names read the same data.
+    assert_eq!(header(&st, "Legacy"), "CH|zurich|47.368|");
 }
 
 #[test]
