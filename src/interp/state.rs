@@ -218,8 +218,24 @@ pub struct ReqState {
     /// The geolocation of this request, looked up on first use (reset when
     /// `client.geo.ip_override` changes).
     pub geo: std::sync::OnceLock<super::geo::GeoLookup>,
+    /// Requests so far on the client's connection, this one included (`client.requests`).
+    pub client_requests: u64,
+    /// This request is a stale-while-revalidate refresh (`req.is_background_fetch`).
+    pub is_background_fetch: bool,
+    /// Where the last backend fetch went (`beresp.backend.*`, `req.backend.ip` / `.port`).
+    pub fetched_from: Option<OriginConn>,
     /// `lacquer test` only: mocks, the call log, the last state, a failed assertion.
     pub testing: Option<Box<crate::testing::TestState>>,
+}
+
+/// The backend a fetch went to and the connection's two ends (when the connector reports
+/// them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OriginConn {
+    /// Index of the backend in the program.
+    pub backend: u32,
+    pub remote: Option<std::net::SocketAddr>,
+    pub local: Option<std::net::SocketAddr>,
 }
 
 impl Default for ReqState {
@@ -276,6 +292,9 @@ impl Default for ReqState {
             edge: Default::default(),
             geo_ip_override: None,
             geo: std::sync::OnceLock::new(),
+            client_requests: 1,
+            is_background_fetch: false,
+            fetched_from: None,
             testing: None,
         }
     }

@@ -161,6 +161,29 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         BerespGzip => Value::Bool(st.edge.gzip),
         BerespBrotli => Value::Bool(st.edge.brotli),
         BerespDoStream => Value::Bool(st.edge.do_stream),
+        ClientRequests => Value::Integer(st.client_requests as i64),
+        ReqIsBackgroundFetch => Value::Bool(st.is_background_fetch),
+        // One node: no request is ever passed between cluster nodes.
+        NoClustering => Value::Bool(false),
+        ReqBackendIsShield => Value::Bool(st.backend.is_some_and(|b| is_shield(program, b))),
+        ReqBackendIsOrigin => Value::Bool(st.backend.is_none_or(|b| !is_shield(program, b))),
+        // The backend fetched from; before any fetch (a hit), the one `req.backend` names.
+        FetchedBackendName => st
+            .fetched_from
+            .map(|f| f.backend)
+            .or(st.backend)
+            .and_then(|b| program.backends.get(b as usize))
+            .map_or(Value::NotSet, |b| text(b.name.clone())),
+        FetchedBackendHost => st
+            .fetched_from
+            .and_then(|f| program.backends.get(f.backend as usize)?.props.host.clone())
+            .map_or(Value::NotSet, text),
+        FetchedBackendIp => st.fetched_from.and_then(|f| f.remote).map_or(Value::NotSet, |a| Value::Ip(a.ip())),
+        FetchedBackendPort => Value::Integer(st.fetched_from.and_then(|f| f.remote).map_or(0, |a| i64::from(a.port()))),
+        FetchedBackendSrcIp => st.fetched_from.and_then(|f| f.local).map_or(Value::NotSet, |a| Value::Ip(a.ip())),
+        FetchedBackendSrcPort => {
+            Value::Integer(st.fetched_from.and_then(|f| f.local).map_or(0, |a| i64::from(a.port())))
+        }
         // Time since the object was stored (0 for a synthetic or fetched, not yet stored one).
         ObjEntered if st.cache.stored_at > 0 => Value::Rtime(st.now.saturating_sub(st.cache.stored_at).max(0)),
         ObjEntered => Value::Rtime(0),
@@ -201,6 +224,15 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
 
 /// A `bereq.*_timeout`: what VCL set, else the request's backend's declared value, else
 /// Fastly's default (connect 1s, first byte 15s, between bytes 10s).
+/// A generated shield director (Fastly's `req.backend.is_shield`).
+fn is_shield(program: &Program, b: u32) -> bool {
+    program
+        .backends
+        .get(b as usize)
+        .and_then(|b| b.director.as_ref())
+        .is_some_and(|d| d.kind == crate::ir::DirectorKind::Shield)
+}
+
 fn bereq_timeout(st: &ReqState, program: &Program, b: BVar) -> i64 {
     let (slot, default) = match b {
         BVar::BereqConnectTimeout => (0, S),

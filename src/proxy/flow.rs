@@ -41,7 +41,7 @@ use crate::backend::health::is_healthy;
 use crate::backend::{read_body, BodyRead, FetchError, Selected};
 use crate::cache::{freshness, Cache, CacheKey, CacheLock, CachedObject, LockGuard, Lookup, StoredHeaders};
 use crate::catalog::SubKind;
-use crate::interp::state::{CacheMeta, Headers, Message, ReqState, StaleReason};
+use crate::interp::state::{CacheMeta, Headers, Message, OriginConn, ReqState, StaleReason};
 use crate::interp::value::render_rtime;
 use crate::interp::{self, reason};
 use crate::ir::Action;
@@ -125,6 +125,11 @@ pub(crate) fn simple(status: u16, text: &'static str, state: &'static str) -> Fi
     Finished { response, state }
 }
 
+/// The number of a request on its client connection (1 for the first), put in the
+/// request's extensions by the listener (`client.requests`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConnRequests(pub u64);
+
 /// `req.xid`: requests are numbered in the order they arrive, per process.
 static NEXT_XID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
@@ -148,6 +153,7 @@ fn intake(
     // Absolute-form (and HTTP/2) URIs: the path and query are the URL, the authority is
     // the host.
     st.req.url = Bytes::copy_from_slice(parts.uri.path_and_query().map_or("/", |p| p.as_str()).as_bytes());
+    st.client_requests = parts.extensions.get::<ConnRequests>().map_or(1, |n| n.0);
     st.req.proto = Bytes::from_static(match parts.version {
         http::Version::HTTP_09 => b"HTTP/0.9",
         http::Version::HTTP_10 => b"HTTP/1.0",
@@ -309,6 +315,7 @@ impl Flow {
         self.st.obj = Message::default();
         self.st.resp = Message::default();
         self.st.cache = CacheMeta::default();
+        self.st.fetched_from = None;
         self.st.synthetic = None;
         self.st.hash_input.clear();
         self.st.fastly_state = "NONE";
@@ -468,6 +475,7 @@ impl Flow {
         let mut st = self.st.clone();
         let revalidate = has_validators(stale).then(|| stale.clone());
         tokio::spawn(async move {
+            st.is_background_fetch = true;
             build_bereq(&mut st, Mode::Miss);
             add_validators(&mut st.bereq.headers, revalidate.as_deref());
             st.fastly_state = "MISS";
@@ -849,6 +857,14 @@ async fn fetch_inner(
         Ok(sent) => sent,
         Err(cause) => return Fetched::Error(cause),
     };
+    // `beresp.backend.*`: the backend and, when the connector reports them, both ends of
+    // the connection.
+    let conn = response.extensions().get::<hyper_util::client::legacy::connect::HttpInfo>();
+    st.fetched_from = Some(OriginConn {
+        backend: selected.index,
+        remote: conn.map(|c| c.remote_addr()),
+        local: conn.map(|c| c.local_addr()),
+    });
     // The connection slot is held until the body is read (or handed to the client).
     let backend = selected.backend.clone();
     let _slot = selected.slot;

@@ -237,12 +237,16 @@ impl Conn {
     {
         let Conn { peer, handle, builder, max_head, mut stop } = self;
         let (stream, verdicts) = GuardedStream::new(stream, max_head);
+        let requests = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let service = service_fn(move |mut req: http::Request<Incoming>| {
             let handle = handle.clone();
             let verdicts = verdicts.clone();
             if let Some(tls) = &tls {
                 req.extensions_mut().insert(tls.clone());
             }
+            // `client.requests`: this request's number on its connection.
+            let n = requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            req.extensions_mut().insert(flow::ConnRequests(n));
             async move { Ok::<_, Infallible>(serve(handle, req, peer, local, &verdicts).await) }
         });
         let conn = builder.serve_connection(TokioIo::new(stream), service);

@@ -795,6 +795,32 @@ sub vcl_fetch {
     assert_eq!((encoded.header("content-encoding"), encoded.text()), (Some("x-custom"), text.clone()));
 }
 
+/// Connection facts VCL can read: the backend a fetch went to and both ends of its
+/// connection (`beresp.backend.*`, `req.backend.ip` / `.port` in deliver), the request's
+/// number on its client connection (`client.requests`), and lacquer being one node (the
+/// clustering flags are false; `req.backend.is_origin` is true for a plain backend).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn vcl_reads_the_backend_connection_and_client_request_count() {
+    let origin = Origin::fixed(Reply::ok("x").header("Cache-Control", "max-age=60")).await;
+    let vcl = r#"
+sub vcl_fetch {
+  set beresp.http.X-Fetch = beresp.backend.name "|" beresp.backend.host "|" beresp.backend.ip ":" beresp.backend.port
+    "|" beresp.backend.src_ip "|" req.backend.is_origin "|" req.backend.is_shield "|" bereq.is_clustering;
+}
+sub vcl_deliver {
+  set resp.http.X-Deliver = req.backend.name "|" req.backend.port "|" client.requests "|" req.is_clustering;
+}
+"#;
+    let e = edge(&origin, vcl).await;
+    let first = e.get("/conn").await;
+    let fetch = first.header("x-fetch").unwrap();
+    assert_eq!(fetch, format!("F_origin|127.0.0.1|127.0.0.1:{}|127.0.0.1|1|0|0", origin.port()));
+    assert_eq!(first.header("x-deliver"), Some(format!("F_origin|{}|1|0", origin.port()).as_str()));
+    // The client reuses its connection: the second request is number 2 on it.
+    let second = e.get("/conn").await;
+    assert_eq!(second.header("x-deliver").map(|d| d.split('|').nth(2)), Some(Some("2")));
+}
+
 /// A raw HTTP/1.1 origin that sends the head and a first chunk of the body, then waits for
 /// `gate` before sending the rest (`Some`) or cutting the connection (`None`).
 async fn slow_body_origin(rest: Option<&'static str>) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
