@@ -9,9 +9,25 @@ use bytes::Bytes;
 use super::value::{Obj, Value};
 
 /// An ordered, case-insensitive multimap of header fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Headers {
     entries: Vec<(Bytes, Bytes)>,
+}
+
+/// Fields a header list has room for beyond what it holds when it is copied or first
+/// written: VCL adds a handful of fields per request, and growing the list would
+/// allocate on the request path.
+const SPARE_FIELDS: usize = 12;
+
+impl Clone for Headers {
+    fn clone(&self) -> Headers {
+        if self.entries.is_empty() {
+            return Headers::default();
+        }
+        let mut entries = Vec::with_capacity(self.entries.len() + SPARE_FIELDS);
+        entries.extend(self.entries.iter().cloned());
+        Headers { entries }
+    }
 }
 
 impl Headers {
@@ -34,35 +50,52 @@ impl Headers {
 
     /// Replaces every instance of a field with one value (VCL `set`).
     pub fn set(&mut self, name: &[u8], value: Bytes) {
-        match self.entries.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
-            Some(first) => {
-                self.entries[first].1 = value;
-                let mut i = first + 1;
-                while i < self.entries.len() {
-                    if self.entries[i].0.eq_ignore_ascii_case(name) {
-                        self.entries.remove(i);
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            None => self.entries.push((Bytes::copy_from_slice(name), value)),
+        if let Err(value) = self.replace(name, value) {
+            self.push(Bytes::copy_from_slice(name), value);
         }
     }
 
     /// [`Headers::set`] with a name the caller already holds as `Bytes` (compiled header
     /// names): a new field shares it instead of copying.
     pub fn set_shared(&mut self, name: &Bytes, value: Bytes) {
-        if self.contains(name) {
-            self.set(name, value);
-        } else {
-            self.entries.push((name.clone(), value));
+        if let Err(value) = self.replace(name, value) {
+            self.push(name.clone(), value);
         }
+    }
+
+    /// Puts `value` in the first instance of `name` and drops the others; gives the value
+    /// back when there is no such field.
+    fn replace(&mut self, name: &[u8], value: Bytes) -> Result<(), Bytes> {
+        let Some(first) = self.entries.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) else {
+            return Err(value);
+        };
+        self.entries[first].1 = value;
+        let rest = first + 1;
+        if self.entries[rest..].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            let mut i = 0;
+            self.entries.retain(|(n, _)| {
+                i += 1;
+                i <= rest || !n.eq_ignore_ascii_case(name)
+            });
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, name: Bytes, value: Bytes) {
+        if self.entries.capacity() == 0 {
+            self.entries.reserve(SPARE_FIELDS);
+        }
+        self.entries.push((name, value));
+    }
+
+    /// [`Headers::add`] with a compiled header name (shared, not copied).
+    pub fn add_shared(&mut self, name: &Bytes, value: Bytes) {
+        self.push(name.clone(), value);
     }
 
     /// Appends another instance (VCL `add`).
     pub fn add(&mut self, name: &[u8], value: Bytes) {
-        self.entries.push((Bytes::copy_from_slice(name), value));
+        self.push(Bytes::copy_from_slice(name), value);
     }
 
     /// Removes every instance of a field (VCL `unset`).
@@ -147,10 +180,8 @@ pub struct ReqState {
     pub obj: Message,
     pub resp: Message,
     pub cache: CacheMeta,
-    /// Local variable slots of the running subroutine.
-    pub locals: Vec<Value>,
     /// `re.group.0` ... `re.group.19` of the most recent successful `~` match.
-    pub re_groups: Vec<Option<Bytes>>,
+    pub re_groups: [Option<Bytes>; crate::ir::RE_GROUPS],
     pub restarts: i64,
     pub backend: Option<u32>,
     /// What `vcl_hash` added with `set req.hash += ...`.
@@ -236,8 +267,7 @@ impl Default for ReqState {
             obj: Message::default(),
             resp: Message::default(),
             cache: CacheMeta::default(),
-            locals: Vec::new(),
-            re_groups: vec![None; 20],
+            re_groups: Default::default(),
             restarts: 0,
             backend: None,
             hash_input: Vec::new(),
