@@ -37,7 +37,7 @@ impl Headers {
 
     /// The first value of a field.
     pub fn get(&self, name: &[u8]) -> Option<&Bytes> {
-        self.entries.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+        self.entries.iter().find(|(n, _)| same_name(n, name)).map(|(_, v)| v)
     }
 
     pub fn get_all<'a>(&'a self, name: &'a [u8]) -> impl Iterator<Item = &'a Bytes> + 'a {
@@ -66,12 +66,12 @@ impl Headers {
     /// Puts `value` in the first instance of `name` and drops the others; gives the value
     /// back when there is no such field.
     fn replace(&mut self, name: &[u8], value: Bytes) -> Result<(), Bytes> {
-        let Some(first) = self.entries.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) else {
+        let Some(first) = self.entries.iter().position(|(n, _)| same_name(n, name)) else {
             return Err(value);
         };
         self.entries[first].1 = value;
         let rest = first + 1;
-        if self.entries[rest..].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        if self.entries[rest..].iter().any(|(n, _)| same_name(n, name)) {
             let mut i = 0;
             self.entries.retain(|(n, _)| {
                 i += 1;
@@ -123,6 +123,12 @@ impl Headers {
     pub fn retain(&mut self, mut keep: impl FnMut(&[u8], &[u8]) -> bool) {
         self.entries.retain(|(n, v)| keep(n, v));
     }
+}
+
+/// Header names compare case-insensitively; VCL usually spells a name as the message
+/// does, so the byte-wise comparison settles most lookups before the per-letter one.
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && (a == b || a.eq_ignore_ascii_case(b))
 }
 
 /// One HTTP message as VCL sees it.

@@ -487,6 +487,9 @@ pub struct Regex {
     pub regex: pcre2::bytes::Regex,
     /// A literal every match contains, checked before running the regex.
     pub prefilter: Option<prefilter::Prefilter>,
+    /// Whether the pattern has capture groups (beyond the whole match); asked once, as
+    /// PCRE2 answers it with a pattern-info call.
+    has_groups: bool,
     /// Reusable PCRE2 match data for patterns with capture groups, so a match does not
     /// allocate on the request path. This scratch space is the only mutable part of a
     /// `Program`; it never changes what a match returns.
@@ -499,6 +502,7 @@ impl Regex {
         let regex = pcre2::bytes::RegexBuilder::new().jit_if_available(true).build(pattern)?;
         Ok(Regex {
             pattern: pattern.to_string(),
+            has_groups: regex.captures_len() > 1,
             regex,
             prefilter: prefilter::for_pattern(pattern),
             locations: std::sync::Mutex::new(Vec::new()),
@@ -511,7 +515,7 @@ impl Regex {
         if self.prefilter.as_ref().is_some_and(|p| !p.may_match(subject)) {
             return Ok(false);
         }
-        if self.regex.captures_len() == 1 {
+        if !self.has_groups {
             // No capture groups: only `re.group.0`, and PCRE2's pooled match data does.
             let Some(m) = self.regex.find(subject)? else { return Ok(false) };
             *spans = [None; RE_GROUPS];
