@@ -359,6 +359,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_copied_header_list_keeps_its_fields_and_order() {
+        let mut h = Headers::new();
+        h.add(b"A", Bytes::from_static(b"1"));
+        h.add(b"B", Bytes::from_static(b"2"));
+        h.add(b"a", Bytes::from_static(b"3"));
+        let mut copy = h.clone();
+        assert_eq!(copy, h);
+        // `set` keeps the first instance's place and drops the later ones.
+        copy.set_shared(&Bytes::from_static(b"A"), Bytes::from_static(b"4"));
+        let fields: Vec<_> = copy.iter().map(|(n, v)| (&n[..], &v[..])).collect();
+        assert_eq!(fields, [(&b"A"[..], &b"4"[..]), (&b"B"[..], &b"2"[..])]);
+        assert_eq!(Headers::new().clone(), Headers::new());
+    }
+
+    #[test]
     fn headers_are_case_insensitive_and_set_replaces_all() {
         let mut h = Headers::new();
         h.add(b"Set-Cookie", Bytes::from_static(b"a=1"));

@@ -483,6 +483,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn peek_agrees_with_get() {
+        let mut st = ReqState::default();
+        st.req.headers.set(b"Host", Bytes::from_static(b"example.com"));
+        let program = Program::default();
+        let runtime = Runtime::default();
+        let vars = [
+            Var::Header(crate::interp::value::Obj::Req, Bytes::from_static(b"host")),
+            Var::Header(crate::interp::value::Obj::Req, Bytes::from_static(b"X-Missing")),
+            Var::Builtin(BVar::ReqMethod),
+            Var::Builtin(BVar::ReqUrl),
+            Var::Builtin(BVar::ServerIdentity),
+            Var::Builtin(BVar::RespResponse),
+        ];
+        for var in &vars {
+            let peeked = peek(&st, var).expect("held as a string");
+            let read = get(&st, &program, &runtime, var);
+            assert_eq!(peeked.map_or(Value::NotSet, |b| Value::String(b.clone())), read, "{var:?}");
+        }
+        // A computed variable is not peeked.
+        assert!(peek(&st, &Var::Builtin(BVar::ReqUrlPath)).is_none());
+    }
+
+    #[test]
     fn url_parts() {
         let u = Bytes::from_static(b"/a/b/file.tar.gz?x=1&y=2");
         assert_eq!(url_path(&u), "/a/b/file.tar.gz");

@@ -600,3 +600,32 @@ pub fn covers(net: IpAddr, prefix: u8, ip: IpAddr) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regex_groups_in_one_pass_with_reused_match_data() {
+        // Fastly: a successful `~` sets re.group.0 (the whole match) and one group per
+        // parenthesised sub-pattern; the rest are not set.
+        let re = Regex::new("^www\\.(.+)\\.(com|org)$").unwrap();
+        for _ in 0..3 {
+            // The second and third runs take the pooled match data; results do not change.
+            let mut spans = [Some((9, 9)); RE_GROUPS];
+            assert!(re.match_groups(b"www.example.com", &mut spans).unwrap());
+            assert_eq!(spans[0], Some((0, 15)));
+            assert_eq!(spans[1], Some((4, 11)));
+            assert_eq!(spans[2], Some((12, 15)));
+            assert!(spans[3..].iter().all(Option::is_none));
+        }
+        assert!(!re.match_groups(b"example.com", &mut [None; RE_GROUPS]).unwrap());
+
+        // No groups: only re.group.0.
+        let plain = Regex::new("(?:gzip|br)").unwrap();
+        let mut spans = [Some((9, 9)); RE_GROUPS];
+        assert!(plain.match_groups(b"deflate, br", &mut spans).unwrap());
+        assert_eq!(spans[0], Some((9, 11)));
+        assert!(spans[1..].iter().all(Option::is_none));
+    }
+}
