@@ -143,14 +143,8 @@ impl Machine<'_> {
     /// caller's are restored when it returns. Fastly does not document this; falco, the
     /// reference interpreter, saves and restores captures around each call, and so do we.
     fn call_saving_groups(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
-        // On the stack: a call does not allocate for this. Copied slot by slot (most are
-        // empty), which is much cheaper than the array's generic `clone`.
-        let mut saved: [Option<Bytes>; RE_GROUPS] = Default::default();
-        for (copy, group) in saved.iter_mut().zip(&self.state.re_groups) {
-            if group.is_some() {
-                copy.clone_from(group);
-            }
-        }
+        // On the stack: a call does not allocate for this.
+        let saved = self.state.re_groups.clone();
         let flow = self.call(idx, args);
         self.state.re_groups = saved;
         flow

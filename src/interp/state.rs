@@ -168,6 +168,36 @@ pub struct TlsClient {
     pub servername: Bytes,
 }
 
+/// `re.group.0` ... `re.group.19`: a fixed array (indexable, iterable), whose copy skips
+/// the empty slots (most are) instead of going through the array's generic `clone`.
+#[derive(Debug, Default, PartialEq)]
+pub struct ReGroups(pub [Option<Bytes>; crate::ir::RE_GROUPS]);
+
+impl Clone for ReGroups {
+    fn clone(&self) -> ReGroups {
+        let mut copy = ReGroups::default();
+        for (slot, group) in copy.0.iter_mut().zip(&self.0) {
+            if group.is_some() {
+                slot.clone_from(group);
+            }
+        }
+        copy
+    }
+}
+
+impl std::ops::Deref for ReGroups {
+    type Target = [Option<Bytes>; crate::ir::RE_GROUPS];
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ReGroups {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
 /// Why a stale object is served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StaleReason {
@@ -187,7 +217,7 @@ pub struct ReqState {
     pub resp: Message,
     pub cache: CacheMeta,
     /// `re.group.0` ... `re.group.19` of the most recent successful `~` match.
-    pub re_groups: [Option<Bytes>; crate::ir::RE_GROUPS],
+    pub re_groups: ReGroups,
     pub restarts: i64,
     pub backend: Option<u32>,
     /// What `vcl_hash` added with `set req.hash += ...`.
