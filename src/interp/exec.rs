@@ -10,7 +10,9 @@ use super::value::Value;
 use super::vars;
 use super::Runtime;
 use crate::catalog::SubKind;
-use crate::ir::{Action, Case, CaseTest, Conv, Expr, Place, Program, Return, Stmt, StmtKind, Var};
+use crate::ir::{
+    Action, Case, CaseTest, Conv, Expr, GroupSpans, Place, Program, Return, Stmt, StmtKind, Var, RE_GROUPS,
+};
 use crate::syntax::ast::{AssignOp, CompareOp};
 
 /// Statements one request may execute before it is stopped with a 503 (runaway VCL;
@@ -27,7 +29,16 @@ pub fn run(program: &Program, kind: SubKind, state: &mut ReqState, runtime: &Run
         _ => {}
     }
     let Some(idx) = program.entries[kind as usize] else { return Ok(Action::default_for(kind)) };
-    let mut m = Machine { program, runtime, state, steps: 0, base: 0, coverage: None };
+    let mut m = Machine {
+        program,
+        runtime,
+        state,
+        steps: 0,
+        locals: Locals::new(),
+        scratch: Scratch::new(),
+        base: 0,
+        coverage: None,
+    };
     match m.call(idx, Vec::new())? {
         Flow::Action(a) => Ok(a),
         _ => Ok(Action::default_for(kind)),
@@ -44,7 +55,16 @@ pub fn run_sub(
     runtime: &Runtime,
     coverage: Option<&mut Vec<Vec<bool>>>,
 ) -> Result<(Option<Action>, Option<Value>), Fault> {
-    let mut m = Machine { program, runtime, state, steps: 0, base: 0, coverage };
+    let mut m = Machine {
+        program,
+        runtime,
+        state,
+        steps: 0,
+        locals: Locals::new(),
+        scratch: Scratch::new(),
+        base: 0,
+        coverage,
+    };
     Ok(match m.call(sub, args)? {
         Flow::Action(a) => (Some(a), None),
         Flow::Return(v) => (None, v),
@@ -65,12 +85,23 @@ enum Flow {
     Fallthrough,
 }
 
+/// Local variable slots of the subroutines on the call stack; inline for typical VCL, so
+/// running a subroutine does not allocate.
+type Locals = smallvec::SmallVec<[Value; 16]>;
+
+/// Where concatenations are built before their one exactly sized copy; nested ones
+/// stack on top of each other.
+type Scratch = smallvec::SmallVec<[u8; 512]>;
+
 struct Machine<'a> {
     program: &'a Program,
     runtime: &'a Runtime,
     state: &'a mut ReqState,
     steps: u64,
-    /// Where the running subroutine's locals start in `state.locals`.
+    /// The locals of every invocation on the call stack, one frame after another.
+    locals: Locals,
+    scratch: Scratch,
+    /// Where the running subroutine's locals start in `locals`.
     base: usize,
     /// Statements executed, per subroutine and statement id (`lacquer test --coverage`).
     coverage: Option<&'a mut Vec<Vec<bool>>>,
@@ -88,9 +119,9 @@ impl Machine<'_> {
         // Each invocation has its own locals (Fastly: custom subroutines do not see the
         // caller's locals): a frame on one stack that lives as long as the request, so
         // calls do not allocate.
-        let base = self.state.locals.len();
-        self.state.locals.extend(sub.slot_init.iter().cloned());
-        for (slot, v) in self.state.locals[base..].iter_mut().zip(args) {
+        let base = self.locals.len();
+        self.locals.extend(sub.slot_init.iter().cloned());
+        for (slot, v) in self.locals[base..].iter_mut().zip(args) {
             *slot = v;
         }
         let saved = std::mem::replace(&mut self.base, base);
@@ -103,7 +134,7 @@ impl Machine<'_> {
             }
         }
         let result = self.block(idx, &sub.body);
-        self.state.locals.truncate(base);
+        self.locals.truncate(base);
         self.base = saved;
         result
     }
@@ -113,11 +144,9 @@ impl Machine<'_> {
     /// reference interpreter, saves and restores captures around each call, and so do we.
     fn call_saving_groups(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
         // On the stack: a call does not allocate for this.
-        let saved: [Option<Bytes>; 20] = std::array::from_fn(|i| self.state.re_groups.get(i).cloned().flatten());
+        let saved = self.state.re_groups.clone();
         let flow = self.call(idx, args);
-        for (slot, group) in self.state.re_groups.iter_mut().zip(saved) {
-            *slot = group;
-        }
+        self.state.re_groups = saved;
         flow
     }
 
@@ -272,14 +301,14 @@ impl Machine<'_> {
     }
 
     fn set_local(&mut self, slot: u16, v: Value) {
-        if let Some(s) = self.state.locals.get_mut(self.base + slot as usize) {
+        if let Some(s) = self.locals.get_mut(self.base + slot as usize) {
             *s = v;
         }
     }
 
     fn read_place(&mut self, place: &Place) -> Value {
         match place {
-            Place::Local(slot) => self.state.locals.get(self.base + *slot as usize).cloned().unwrap_or(Value::NotSet),
+            Place::Local(slot) => self.locals.get(self.base + *slot as usize).cloned().unwrap_or(Value::NotSet),
             Place::Var(var) => vars::get(self.state, self.program, self.runtime, var),
         }
     }
@@ -294,7 +323,7 @@ impl Machine<'_> {
     fn eval(&mut self, e: &Expr) -> Result<Value, Fault> {
         Ok(match e {
             Expr::Const(v) => v.clone(),
-            Expr::Local(slot) => self.state.locals.get(self.base + *slot as usize).cloned().unwrap_or(Value::NotSet),
+            Expr::Local(slot) => self.locals.get(self.base + *slot as usize).cloned().unwrap_or(Value::NotSet),
             Expr::Var(var) => vars::get(self.state, self.program, self.runtime, var),
             Expr::Call { f, args, .. } => {
                 // Arguments live on the stack for the common case (at most six).
@@ -327,15 +356,17 @@ impl Machine<'_> {
                 Value::Bool(compare(*op, &l, &r))
             }
             Expr::Match { negate, subject, regex } => {
-                let matched = match &**subject {
-                    // The common `req.http.X ~ "..."`: test the header in place and clone
-                    // it only when the match succeeds (its groups slice it).
-                    Expr::Var(Var::Header(obj, name)) => {
-                        let value = self.state.message(*obj).headers.get(name);
-                        match regex_test(self.program, *regex, value.map_or(&[][..], |v| &v[..])) {
+                // A string the state holds (`req.http.X ~ "..."`, `req.method ~ ...`) is
+                // tested in place and cloned only when the match succeeds (its groups
+                // slice it); not set is tested as "".
+                let matched = match self.peek(subject) {
+                    Some(value) => {
+                        let mut spans = NO_GROUPS;
+                        match regex_groups(self.program, *regex, value.map_or(&[][..], |v| &v[..]), &mut spans) {
                             Ok(true) => {
                                 let value = value.cloned().unwrap_or_default();
-                                self.capture(*regex, &value)
+                                self.record_groups(&value, &spans);
+                                true
                             }
                             Ok(false) => false,
                             Err(()) => {
@@ -344,8 +375,8 @@ impl Machine<'_> {
                             }
                         }
                     }
-                    other => {
-                        let s = self.eval(other)?.to_bytes();
+                    None => {
+                        let s = self.eval(subject)?.to_bytes();
                         self.regex_match(*regex, &s)
                     }
                 };
@@ -371,25 +402,7 @@ impl Machine<'_> {
                 };
                 Value::Bool(matched != *negate)
             }
-            Expr::Concat(parts) => {
-                let mut out = BytesMut::new();
-                for p in parts {
-                    match p {
-                        // Headers and string constants are appended in place.
-                        Expr::Var(Var::Header(obj, name)) => {
-                            if let Some(v) = self.state.message(*obj).headers.get(name) {
-                                out.extend_from_slice(v);
-                            }
-                        }
-                        Expr::Const(Value::String(b)) => out.extend_from_slice(b),
-                        other => {
-                            let v = self.eval(other)?;
-                            out.extend_from_slice(&stringify(&v, self.program));
-                        }
-                    }
-                }
-                Value::String(out.freeze())
-            }
+            Expr::Concat(parts) => Value::String(self.concat(parts)?),
             Expr::TimeShift { time, delta, subtract } => {
                 let t = match self.eval(time)? {
                     Value::Time(t) => t,
@@ -406,6 +419,43 @@ impl Machine<'_> {
                 convert(v, *conv, self.program)
             }
         })
+    }
+
+    /// A string-valued expression read in place, without a copy or a reference-count
+    /// round trip: `Some(Some(bytes))` for a string, `Some(None)` for not set, `None` when
+    /// the expression has to be evaluated.
+    fn peek<'e>(&'e self, e: &'e Expr) -> Option<Option<&'e Bytes>> {
+        peek(self.state, &self.locals[self.base..], e)
+    }
+
+    /// A concatenation, built in the scratch buffer (a part that is itself a concatenation
+    /// builds above this one's bytes) and copied out once.
+    fn concat(&mut self, parts: &[Expr]) -> Result<Bytes, Fault> {
+        let start = self.scratch.len();
+        for p in parts {
+            // Strings held by the state or the program are appended in place (not set
+            // renders as nothing).
+            match peek(self.state, &self.locals[self.base..], p) {
+                Some(Some(b)) => self.scratch.extend_from_slice(b),
+                Some(None) => {}
+                None => match self.eval(p) {
+                    Ok(Value::String(b)) => self.scratch.extend_from_slice(&b),
+                    Ok(Value::Integer(i)) => {
+                        let mut buf = [0u8; 20];
+                        let at = super::value::write_int(i, &mut buf);
+                        self.scratch.extend_from_slice(&buf[at..]);
+                    }
+                    Ok(v) => self.scratch.extend_from_slice(&stringify(&v, self.program)),
+                    Err(fault) => {
+                        self.scratch.truncate(start);
+                        return Err(fault);
+                    }
+                },
+            }
+        }
+        let out = Bytes::copy_from_slice(&self.scratch[start..]);
+        self.scratch.truncate(start);
+        Ok(out)
     }
 
     /// An expression in a condition (`if`, `!`, `&&`, `||`, `if()`), evaluated straight to
@@ -432,10 +482,9 @@ impl Machine<'_> {
                 false
             }
             Expr::Compare { op: op @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs } => {
-                if let (Expr::Var(Var::Header(obj, name)), Expr::Const(Value::String(c))) = (&**lhs, &**rhs) {
-                    // A header that is not set equals no string.
-                    let equal = self.state.message(*obj).headers.get(name).is_some_and(|v| v == c);
-                    equal == (*op == CompareOp::Eq)
+                if let (Some(l), Some(r)) = (self.peek(lhs), self.peek(rhs)) {
+                    // As `compare`: two strings by their bytes, not set equals only not set.
+                    (l == r) == (*op == CompareOp::Eq)
                 } else {
                     self.eval(e)?.truthy()
                 }
@@ -445,12 +494,15 @@ impl Machine<'_> {
     }
 
     /// Runs a compiled regex; a successful match replaces `re.group.*`. A PCRE2 error
-    /// (match limit) counts as no match and sets `fastly.error`. Most tests fail, so a
-    /// match is tried first without capture bookkeeping; the groups are slices of the
-    /// subject, not copies.
+    /// (match limit) counts as no match and sets `fastly.error`. The groups are slices of
+    /// the subject, not copies.
     fn regex_match(&mut self, idx: u32, subject: &Bytes) -> bool {
-        match regex_test(self.program, idx, subject) {
-            Ok(true) => self.capture(idx, subject),
+        let mut spans = NO_GROUPS;
+        match regex_groups(self.program, idx, subject, &mut spans) {
+            Ok(true) => {
+                self.record_groups(subject, &spans);
+                true
+            }
             Ok(false) => false,
             Err(()) => {
                 self.state.set_error("EREGRECUR");
@@ -459,33 +511,38 @@ impl Machine<'_> {
         }
     }
 
-    /// After a successful test: records `re.group.*` from the subject.
-    fn capture(&mut self, idx: u32, subject: &Bytes) -> bool {
-        let Some(re) = self.program.regexes.get(idx as usize) else { return false };
-        match re.regex.captures(subject) {
-            Ok(Some(caps)) => {
-                for (i, slot) in self.state.re_groups.iter_mut().enumerate() {
-                    *slot = caps.get(i).map(|m| subject.slice(m.start()..m.end()));
-                }
-                true
-            }
-            Ok(None) => false,
-            Err(_) => {
-                self.state.set_error("EREGRECUR");
-                false
-            }
+    /// After a successful match: `re.group.*` from the subject.
+    fn record_groups(&mut self, subject: &Bytes, spans: &GroupSpans) {
+        for (slot, span) in self.state.re_groups.iter_mut().zip(spans) {
+            *slot = span.map(|(start, end)| subject.slice(start..end));
         }
     }
 }
 
-/// Whether regex `idx` matches `subject`: the prefilter first, then PCRE2 (JIT).
-/// `Err` when PCRE2 gives up (match limit), which VCL reports as `EREGRECUR`.
-fn regex_test(program: &Program, idx: u32, subject: &[u8]) -> Result<bool, ()> {
-    let Some(re) = program.regexes.get(idx as usize) else { return Ok(false) };
-    if re.prefilter.as_ref().is_some_and(|p| !p.may_match(subject)) {
-        return Ok(false);
+/// [`Machine::peek`] over the parts of the machine it reads (so the scratch buffer can
+/// be written while a peeked string is borrowed).
+fn peek<'e>(state: &'e ReqState, frame: &'e [Value], e: &'e Expr) -> Option<Option<&'e Bytes>> {
+    match e {
+        Expr::Const(Value::String(b)) => Some(Some(b)),
+        Expr::Const(Value::NotSet) => Some(None),
+        Expr::Local(slot) => match frame.get(*slot as usize)? {
+            Value::String(b) => Some(Some(b)),
+            Value::NotSet => Some(None),
+            _ => None,
+        },
+        Expr::Var(var) => vars::peek(state, var),
+        _ => None,
     }
-    re.regex.is_match(subject).map_err(|_| ())
+}
+
+const NO_GROUPS: GroupSpans = [None; RE_GROUPS];
+
+/// Whether regex `idx` matches `subject`, with where its groups lie: the prefilter
+/// first, then PCRE2 (JIT), in one pass. `Err` when PCRE2 gives up (match limit), which
+/// VCL reports as `EREGRECUR`.
+fn regex_groups(program: &Program, idx: u32, subject: &[u8], spans: &mut GroupSpans) -> Result<bool, ()> {
+    let Some(re) = program.regexes.get(idx as usize) else { return Ok(false) };
+    re.match_groups(subject, spans).map_err(|_| ())
 }
 
 /// A value as a string piece: backends by name; not-set as `""`.

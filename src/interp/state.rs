@@ -9,9 +9,25 @@ use bytes::Bytes;
 use super::value::{Obj, Value};
 
 /// An ordered, case-insensitive multimap of header fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Headers {
     entries: Vec<(Bytes, Bytes)>,
+}
+
+/// Fields a header list has room for beyond what it holds when it is copied or first
+/// written: VCL adds a handful of fields per request, and growing the list would
+/// allocate on the request path.
+const SPARE_FIELDS: usize = 12;
+
+impl Clone for Headers {
+    fn clone(&self) -> Headers {
+        if self.entries.is_empty() {
+            return Headers::default();
+        }
+        let mut entries = Vec::with_capacity(self.entries.len() + SPARE_FIELDS);
+        entries.extend(self.entries.iter().cloned());
+        Headers { entries }
+    }
 }
 
 impl Headers {
@@ -21,7 +37,7 @@ impl Headers {
 
     /// The first value of a field.
     pub fn get(&self, name: &[u8]) -> Option<&Bytes> {
-        self.entries.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+        self.entries.iter().find(|(n, _)| same_name(n, name)).map(|(_, v)| v)
     }
 
     pub fn get_all<'a>(&'a self, name: &'a [u8]) -> impl Iterator<Item = &'a Bytes> + 'a {
@@ -34,35 +50,52 @@ impl Headers {
 
     /// Replaces every instance of a field with one value (VCL `set`).
     pub fn set(&mut self, name: &[u8], value: Bytes) {
-        match self.entries.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
-            Some(first) => {
-                self.entries[first].1 = value;
-                let mut i = first + 1;
-                while i < self.entries.len() {
-                    if self.entries[i].0.eq_ignore_ascii_case(name) {
-                        self.entries.remove(i);
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            None => self.entries.push((Bytes::copy_from_slice(name), value)),
+        if let Err(value) = self.replace(name, value) {
+            self.push(Bytes::copy_from_slice(name), value);
         }
     }
 
     /// [`Headers::set`] with a name the caller already holds as `Bytes` (compiled header
     /// names): a new field shares it instead of copying.
     pub fn set_shared(&mut self, name: &Bytes, value: Bytes) {
-        if self.contains(name) {
-            self.set(name, value);
-        } else {
-            self.entries.push((name.clone(), value));
+        if let Err(value) = self.replace(name, value) {
+            self.push(name.clone(), value);
         }
+    }
+
+    /// Puts `value` in the first instance of `name` and drops the others; gives the value
+    /// back when there is no such field.
+    fn replace(&mut self, name: &[u8], value: Bytes) -> Result<(), Bytes> {
+        let Some(first) = self.entries.iter().position(|(n, _)| same_name(n, name)) else {
+            return Err(value);
+        };
+        self.entries[first].1 = value;
+        let rest = first + 1;
+        if self.entries[rest..].iter().any(|(n, _)| same_name(n, name)) {
+            let mut i = 0;
+            self.entries.retain(|(n, _)| {
+                i += 1;
+                i <= rest || !n.eq_ignore_ascii_case(name)
+            });
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, name: Bytes, value: Bytes) {
+        if self.entries.capacity() == 0 {
+            self.entries.reserve(SPARE_FIELDS);
+        }
+        self.entries.push((name, value));
+    }
+
+    /// [`Headers::add`] with a compiled header name (shared, not copied).
+    pub fn add_shared(&mut self, name: &Bytes, value: Bytes) {
+        self.push(name.clone(), value);
     }
 
     /// Appends another instance (VCL `add`).
     pub fn add(&mut self, name: &[u8], value: Bytes) {
-        self.entries.push((Bytes::copy_from_slice(name), value));
+        self.push(Bytes::copy_from_slice(name), value);
     }
 
     /// Removes every instance of a field (VCL `unset`).
@@ -90,6 +123,12 @@ impl Headers {
     pub fn retain(&mut self, mut keep: impl FnMut(&[u8], &[u8]) -> bool) {
         self.entries.retain(|(n, v)| keep(n, v));
     }
+}
+
+/// Header names compare case-insensitively; VCL usually spells a name as the message
+/// does, so the byte-wise comparison settles most lookups before the per-letter one.
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && (a == b || a.eq_ignore_ascii_case(b))
 }
 
 /// One HTTP message as VCL sees it.
@@ -129,6 +168,36 @@ pub struct TlsClient {
     pub servername: Bytes,
 }
 
+/// `re.group.0` ... `re.group.19`: a fixed array (indexable, iterable), whose copy skips
+/// the empty slots (most are) instead of going through the array's generic `clone`.
+#[derive(Debug, Default, PartialEq)]
+pub struct ReGroups(pub [Option<Bytes>; crate::ir::RE_GROUPS]);
+
+impl Clone for ReGroups {
+    fn clone(&self) -> ReGroups {
+        let mut copy = ReGroups::default();
+        for (slot, group) in copy.0.iter_mut().zip(&self.0) {
+            if group.is_some() {
+                slot.clone_from(group);
+            }
+        }
+        copy
+    }
+}
+
+impl std::ops::Deref for ReGroups {
+    type Target = [Option<Bytes>; crate::ir::RE_GROUPS];
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ReGroups {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
 /// Why a stale object is served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StaleReason {
@@ -147,10 +216,8 @@ pub struct ReqState {
     pub obj: Message,
     pub resp: Message,
     pub cache: CacheMeta,
-    /// Local variable slots of the running subroutine.
-    pub locals: Vec<Value>,
     /// `re.group.0` ... `re.group.19` of the most recent successful `~` match.
-    pub re_groups: Vec<Option<Bytes>>,
+    pub re_groups: ReGroups,
     pub restarts: i64,
     pub backend: Option<u32>,
     /// What `vcl_hash` added with `set req.hash += ...`.
@@ -252,8 +319,7 @@ impl Default for ReqState {
             obj: Message::default(),
             resp: Message::default(),
             cache: CacheMeta::default(),
-            locals: Vec::new(),
-            re_groups: vec![None; 20],
+            re_groups: Default::default(),
             restarts: 0,
             backend: None,
             hash_input: Vec::new(),
@@ -340,6 +406,21 @@ impl ReqState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copied_header_list_keeps_its_fields_and_order() {
+        let mut h = Headers::new();
+        h.add(b"A", Bytes::from_static(b"1"));
+        h.add(b"B", Bytes::from_static(b"2"));
+        h.add(b"a", Bytes::from_static(b"3"));
+        let mut copy = h.clone();
+        assert_eq!(copy, h);
+        // `set` keeps the first instance's place and drops the later ones.
+        copy.set_shared(&Bytes::from_static(b"A"), Bytes::from_static(b"4"));
+        let fields: Vec<_> = copy.iter().map(|(n, v)| (&n[..], &v[..])).collect();
+        assert_eq!(fields, [(&b"A"[..], &b"4"[..]), (&b"B"[..], &b"2"[..])]);
+        assert_eq!(Headers::new().clone(), Headers::new());
+    }
 
     #[test]
     fn headers_are_case_insensitive_and_set_replaces_all() {

@@ -118,8 +118,18 @@ impl Value {
     pub fn to_bytes(&self) -> Bytes {
         match self {
             Value::String(b) => b.clone(),
+            Value::Integer(i) => int_bytes(*i),
             Value::NotSet | Value::Void => Bytes::new(),
             other => Bytes::from(other.render()),
+        }
+    }
+
+    /// [`Value::to_bytes`] of a value the caller owns: a string moves out without a
+    /// reference-count round trip.
+    pub fn into_bytes(self) -> Bytes {
+        match self {
+            Value::String(b) => b,
+            other => other.to_bytes(),
         }
     }
 
@@ -172,6 +182,34 @@ impl Value {
     }
 }
 
+/// An INTEGER's decimal rendering, in one exactly sized allocation (no `String` on
+/// the way).
+pub fn int_bytes(i: i64) -> Bytes {
+    let mut buf = [0u8; 20];
+    let digits = write_int(i, &mut buf);
+    Bytes::copy_from_slice(&buf[digits..])
+}
+
+/// Writes `i` in decimal at the end of `buf` (20 bytes hold any i64) and returns where
+/// the rendering starts.
+pub fn write_int(i: i64, buf: &mut [u8; 20]) -> usize {
+    let mut n = i.unsigned_abs();
+    let mut pos = buf.len();
+    loop {
+        pos -= 1;
+        buf[pos] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        pos -= 1;
+        buf[pos] = b'-';
+    }
+    pos
+}
+
 /// FLOAT renders with three decimals (Fastly: `1.500`); NaN and infinities by name.
 pub fn render_float(f: f64) -> String {
     if f.is_nan() {
@@ -214,6 +252,9 @@ mod tests {
         assert_eq!(Value::Rtime(302_400 * NS).to_bytes(), "302400.000");
         assert_eq!(Value::Rtime(-1_500_000_000).to_bytes(), "-1.500");
         assert_eq!(Value::Bool(true).to_bytes(), "1");
+        for i in [0, 7, -7, 42, i64::MAX, i64::MIN] {
+            assert_eq!(Value::Integer(i).to_bytes(), i.to_string());
+        }
         assert_eq!(Value::Time(0).to_bytes(), "Thu, 01 Jan 1970 00:00:00 GMT");
         assert_eq!(Value::NotSet.to_bytes(), "");
         assert_eq!(Value::NotSet.to_bytes_null(), "(null)");

@@ -4,7 +4,7 @@ use bytes::{Bytes, BytesMut};
 
 use super::geo::GeoLookup;
 use super::state::{ReqState, StaleReason};
-use super::value::Value;
+use super::value::{int_bytes, Value};
 use super::Runtime;
 use crate::ir::{BVar, Program, Var};
 
@@ -31,6 +31,36 @@ pub fn get(state: &ReqState, program: &Program, runtime: &Runtime, var: &Var) ->
         }
         Var::RateCounter { rc, rate: true, seconds } => Value::Float(runtime.rate.rate_last(*rc, *seconds, state.now)),
         Var::Builtin(b) => builtin(state, program, runtime, *b),
+    }
+}
+
+/// A variable the state holds as a byte string, borrowed rather than cloned:
+/// `Some(Some(bytes))` when set, `Some(None)` when not set, `None` for a variable that is
+/// computed (read it with [`get`]). Agrees with [`get`] on every variable it answers for.
+pub fn peek<'s>(st: &'s ReqState, var: &Var) -> Option<Option<&'s Bytes>> {
+    use BVar::*;
+    match var {
+        Var::Header(obj, name) => Some(st.message(*obj).headers.get(name)),
+        Var::Builtin(b) => Some(Some(match b {
+            ReqMethod => &st.req.method,
+            ReqUrl | ReqTopurl => &st.req.url,
+            ReqProto => &st.req.proto,
+            BereqMethod => &st.bereq.method,
+            BereqUrl => &st.bereq.url,
+            BereqProto => &st.bereq.proto,
+            BerespResponse => &st.beresp.response,
+            BerespProto => &st.beresp.proto,
+            ObjResponse => &st.obj.response,
+            ObjProto => &st.obj.proto,
+            RespResponse => &st.resp.response,
+            RespProto => &st.resp.proto,
+            ServerHostname => &st.server_hostname,
+            ServerIdentity => &st.server_identity,
+            ServerDatacenter => &st.server_datacenter,
+            ReqServiceId => &st.service_id,
+            _ => return None,
+        })),
+        _ => None,
     }
 }
 
@@ -102,18 +132,18 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         ServerIdentity => s(&st.server_identity),
         ServerDatacenter => s(&st.server_datacenter),
         Now => Value::Time(st.now),
-        NowSec => text((st.now / S).to_string()),
+        NowSec => Value::String(int_bytes(st.now / S)),
         TimeStart => Value::Time(st.time_start),
-        TimeStartSec => text((st.time_start / S).to_string()),
-        TimeStartMsec => text((st.time_start / MS).to_string()),
+        TimeStartSec => Value::String(int_bytes(st.time_start / S)),
+        TimeStartMsec => Value::String(int_bytes(st.time_start / MS)),
         TimeStartMsecFrac => text(format!("{:03}", (st.time_start % S) / MS)),
-        TimeStartUsec => text((st.time_start / US).to_string()),
+        TimeStartUsec => Value::String(int_bytes(st.time_start / US)),
         TimeStartUsecFrac => text(format!("{:06}", (st.time_start % S) / US)),
         TimeElapsed => Value::Rtime(elapsed),
-        TimeElapsedSec => text((elapsed / S).to_string()),
-        TimeElapsedMsec => text((elapsed / MS).to_string()),
+        TimeElapsedSec => Value::String(int_bytes(elapsed / S)),
+        TimeElapsedMsec => Value::String(int_bytes(elapsed / MS)),
         TimeElapsedMsecFrac => text(format!("{:03}", (elapsed % S) / MS)),
-        TimeElapsedUsec => text((elapsed / US).to_string()),
+        TimeElapsedUsec => Value::String(int_bytes(elapsed / US)),
         TimeElapsedUsecFrac => text(format!("{:06}", (elapsed % S) / US)),
         FastlyInfoState => Value::String(Bytes::from_static(st.fastly_state.as_bytes())),
         FastlyError => st.fastly_error.clone(),
@@ -209,10 +239,10 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         }
         // The request ends as the subroutine reading it (vcl_deliver, vcl_log) runs.
         TimeEnd => Value::Time(st.now),
-        TimeEndSec => text((st.now / S).to_string()),
-        TimeEndMsec => text((st.now / MS).to_string()),
+        TimeEndSec => Value::String(int_bytes(st.now / S)),
+        TimeEndMsec => Value::String(int_bytes(st.now / MS)),
         TimeEndMsecFrac => text(format!("{:03}", (st.now % S) / MS)),
-        TimeEndUsec => text((st.now / US).to_string()),
+        TimeEndUsec => Value::String(int_bytes(st.now / US)),
         TimeEndUsecFrac => text(format!("{:06}", (st.now % S) / US)),
         TimeToFirstByte => Value::Rtime(st.deliver_started.unwrap_or(st.now).saturating_sub(st.time_start).max(0)),
         // `lacquer test` only: falco's `testing.*` variables.
@@ -253,12 +283,12 @@ fn bereq_timeout(st: &ReqState, program: &Program, b: BVar) -> i64 {
 
 pub fn set(st: &mut ReqState, _program: &Program, var: &Var, v: Value) {
     match var {
-        Var::Header(obj, name) => st.message_mut(*obj).headers.set_shared(name, v.to_bytes()),
+        Var::Header(obj, name) => st.message_mut(*obj).headers.set_shared(name, v.into_bytes()),
         Var::HeaderField(obj, name, key) => {
             let sep = separator(name);
             let headers = &mut st.message_mut(*obj).headers;
             let current = headers.get(name).cloned().unwrap_or_default();
-            headers.set(name, field_set(&current, key, &v.to_bytes(), sep));
+            headers.set_shared(name, field_set(&current, key, &v.into_bytes(), sep));
         }
         Var::HeaderPrefix(..) | Var::ReGroup(_) | Var::BackendHealthy(_) | Var::RateCounter { .. } => {}
         Var::Builtin(b) => set_builtin(st, *b, v),
@@ -274,31 +304,40 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
     let int = |v: &Value| v.as_int().unwrap_or(0);
     let flag = |v: &Value| matches!(v, Value::Bool(true));
     match b {
-        ReqMethod => st.req.method = v.to_bytes(),
-        ReqUrl => st.req.url = v.to_bytes(),
+        ReqMethod => st.req.method = v.into_bytes(),
+        ReqUrl => st.req.url = v.into_bytes(),
         ReqBackend => {
             if let Value::Backend(i) = v {
                 st.backend = Some(i);
             }
         }
         // `set req.hash += X` appends to the cache key's input.
-        ReqHash => st.hash_input.extend_from_slice(&v.to_bytes()),
+        ReqHash => {
+            // One allocation for a typical cache key instead of a growth per `+=`.
+            if st.hash_input.capacity() == 0 {
+                st.hash_input.reserve(256);
+            }
+            match &v {
+                Value::String(b) => st.hash_input.extend_from_slice(b),
+                other => st.hash_input.extend_from_slice(&other.to_bytes()),
+            }
+        }
         ReqHashAlwaysMiss => st.hash_always_miss = flag(&v),
         ReqHashIgnoreBusy => st.hash_ignore_busy = flag(&v),
         ReqEsi | BerespDoEsi => st.esi = flag(&v),
-        BereqMethod => st.bereq.method = v.to_bytes(),
-        BereqUrl => st.bereq.url = v.to_bytes(),
+        BereqMethod => st.bereq.method = v.into_bytes(),
+        BereqUrl => st.bereq.url = v.into_bytes(),
         BerespStatus => st.beresp.status = int(&v),
-        BerespResponse => st.beresp.response = v.to_bytes(),
+        BerespResponse => st.beresp.response = v.into_bytes(),
         BerespTtl | ObjTtl => st.cache.ttl = ns(&v),
         BerespGrace | ObjGrace | BerespStaleWhileRevalidate => st.cache.stale_while_revalidate = ns(&v),
         BerespStaleIfError => st.cache.stale_if_error = ns(&v),
         BerespCacheable => st.cache.cacheable = flag(&v),
         ObjStatus => st.obj.status = int(&v),
-        ObjResponse => st.obj.response = v.to_bytes(),
+        ObjResponse => st.obj.response = v.into_bytes(),
         RespStatus => st.resp.status = int(&v),
-        RespResponse => st.resp.response = v.to_bytes(),
-        ClientIdentity => st.client_identity = Some(v.to_bytes()),
+        RespResponse => st.resp.response = v.into_bytes(),
+        ClientIdentity => st.client_identity = Some(v.into_bytes()),
         // Fastly: setting one of the two unsets the other.
         BerespGzip => {
             st.edge.gzip = flag(&v);
@@ -313,7 +352,7 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
         BereqFirstByteTimeout => st.bereq_timeouts[1] = Some(ns(&v)),
         BereqBetweenBytesTimeout => st.bereq_timeouts[2] = Some(ns(&v)),
         GeoIpOverride => {
-            st.geo_ip_override = Some(v.to_bytes());
+            st.geo_ip_override = Some(v.into_bytes());
             st.geo = std::sync::OnceLock::new();
         }
         // The rest are read-only; the checker rejects writes before we get here.
@@ -333,7 +372,7 @@ pub fn unset(st: &mut ReqState, _program: &Program, var: &Var) {
                 if updated.is_empty() {
                     headers.remove(name);
                 } else {
-                    headers.set(name, updated);
+                    headers.set_shared(name, updated);
                 }
             }
         }
@@ -344,7 +383,7 @@ pub fn unset(st: &mut ReqState, _program: &Program, var: &Var) {
 
 pub fn add(st: &mut ReqState, var: &Var, v: Value) {
     if let Var::Header(obj, name) = var {
-        st.message_mut(*obj).headers.add(name, v.to_bytes());
+        st.message_mut(*obj).headers.add_shared(name, v.into_bytes());
     }
 }
 
@@ -479,6 +518,29 @@ pub fn field_remove(value: &[u8], key: &[u8], sep: u8) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn peek_agrees_with_get() {
+        let mut st = ReqState::default();
+        st.req.headers.set(b"Host", Bytes::from_static(b"example.com"));
+        let program = Program::default();
+        let runtime = Runtime::default();
+        let vars = [
+            Var::Header(crate::interp::value::Obj::Req, Bytes::from_static(b"host")),
+            Var::Header(crate::interp::value::Obj::Req, Bytes::from_static(b"X-Missing")),
+            Var::Builtin(BVar::ReqMethod),
+            Var::Builtin(BVar::ReqUrl),
+            Var::Builtin(BVar::ServerIdentity),
+            Var::Builtin(BVar::RespResponse),
+        ];
+        for var in &vars {
+            let peeked = peek(&st, var).expect("held as a string");
+            let read = get(&st, &program, &runtime, var);
+            assert_eq!(peeked.map_or(Value::NotSet, |b| Value::String(b.clone())), read, "{var:?}");
+        }
+        // A computed variable is not peeked.
+        assert!(peek(&st, &Var::Builtin(BVar::ReqUrlPath)).is_none());
+    }
 
     #[test]
     fn url_parts() {

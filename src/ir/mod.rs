@@ -510,6 +510,13 @@ pub struct DirectorMember {
     pub id: Option<String>,
 }
 
+/// How many `re.group.*` a match records (`re.group.0` ... `re.group.19`).
+pub const RE_GROUPS: usize = 20;
+
+/// Where each group of a match lies in the subject (byte ranges), `None` when it did
+/// not take part.
+pub type GroupSpans = [Option<(usize, usize)>; RE_GROUPS];
+
 /// A compiled regex literal.
 #[derive(Debug)]
 pub struct Regex {
@@ -517,13 +524,53 @@ pub struct Regex {
     pub regex: pcre2::bytes::Regex,
     /// A literal every match contains, checked before running the regex.
     pub prefilter: Option<prefilter::Prefilter>,
+    /// Whether the pattern has capture groups (beyond the whole match); asked once, as
+    /// PCRE2 answers it with a pattern-info call.
+    has_groups: bool,
+    /// Reusable PCRE2 match data for patterns with capture groups, so a match does not
+    /// allocate on the request path. This scratch space is the only mutable part of a
+    /// `Program`; it never changes what a match returns.
+    locations: std::sync::Mutex<Vec<pcre2::bytes::CaptureLocations>>,
 }
 
 impl Regex {
     /// Compiles a pattern once: PCRE2 (JIT when available) and its prefilter.
     pub fn new(pattern: &str) -> Result<Regex, pcre2::Error> {
         let regex = pcre2::bytes::RegexBuilder::new().jit_if_available(true).build(pattern)?;
-        Ok(Regex { pattern: pattern.to_string(), regex, prefilter: prefilter::for_pattern(pattern) })
+        Ok(Regex {
+            pattern: pattern.to_string(),
+            has_groups: regex.captures_len() > 1,
+            regex,
+            prefilter: prefilter::for_pattern(pattern),
+            locations: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Matches `subject` in one pass, filling `spans` with the groups' ranges when it
+    /// matches. The prefilter runs first; PCRE2's error (match limit) is returned.
+    pub fn match_groups(&self, subject: &[u8], spans: &mut GroupSpans) -> Result<bool, pcre2::Error> {
+        if self.prefilter.as_ref().is_some_and(|p| !p.may_match(subject)) {
+            return Ok(false);
+        }
+        if !self.has_groups {
+            // No capture groups: only `re.group.0`, and PCRE2's pooled match data does.
+            let Some(m) = self.regex.find(subject)? else { return Ok(false) };
+            *spans = [None; RE_GROUPS];
+            spans[0] = Some((m.start(), m.end()));
+            return Ok(true);
+        }
+        let pooled = self.locations.lock().map(|mut pool| pool.pop()).unwrap_or(None);
+        let mut locs = pooled.unwrap_or_else(|| self.regex.capture_locations());
+        let found = self.regex.captures_read(&mut locs, subject);
+        if let Ok(Some(_)) = found {
+            for (i, span) in spans.iter_mut().enumerate() {
+                *span = locs.get(i);
+            }
+        }
+        if let Ok(mut pool) = self.locations.lock() {
+            pool.push(locs);
+        }
+        Ok(found?.is_some())
     }
 }
 
@@ -588,5 +635,34 @@ pub fn covers(net: IpAddr, prefix: u8, ip: IpAddr) -> bool {
             u128::from(n) & mask == u128::from(a) & mask
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regex_groups_in_one_pass_with_reused_match_data() {
+        // Fastly: a successful `~` sets re.group.0 (the whole match) and one group per
+        // parenthesised sub-pattern; the rest are not set.
+        let re = Regex::new("^www\\.(.+)\\.(com|org)$").unwrap();
+        for _ in 0..3 {
+            // The second and third runs take the pooled match data; results do not change.
+            let mut spans = [Some((9, 9)); RE_GROUPS];
+            assert!(re.match_groups(b"www.example.com", &mut spans).unwrap());
+            assert_eq!(spans[0], Some((0, 15)));
+            assert_eq!(spans[1], Some((4, 11)));
+            assert_eq!(spans[2], Some((12, 15)));
+            assert!(spans[3..].iter().all(Option::is_none));
+        }
+        assert!(!re.match_groups(b"example.com", &mut [None; RE_GROUPS]).unwrap());
+
+        // No groups: only re.group.0.
+        let plain = Regex::new("(?:gzip|br)").unwrap();
+        let mut spans = [Some((9, 9)); RE_GROUPS];
+        assert!(plain.match_groups(b"deflate, br", &mut spans).unwrap());
+        assert_eq!(spans[0], Some((9, 11)));
+        assert!(spans[1..].iter().all(Option::is_none));
     }
 }
