@@ -559,6 +559,11 @@ impl Regex {
             spans[0] = Some((m.start(), m.end()));
             return Ok(true);
         }
+        // Most tests fail: PCRE2's own per-thread match data answers those without the
+        // capture bookkeeping (and without the pool's lock); only a match pays for groups.
+        if !self.regex.is_match(subject)? {
+            return Ok(false);
+        }
         let pooled = self.locations.lock().map(|mut pool| pool.pop()).unwrap_or(None);
         let mut locs = pooled.unwrap_or_else(|| self.regex.capture_locations());
         let found = self.regex.captures_read(&mut locs, subject);
