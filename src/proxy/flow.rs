@@ -81,6 +81,7 @@ pub(crate) async fn handle(
     req: http::Request<Incoming>,
     peer: SocketAddr,
     local: SocketAddr,
+    nth_on_connection: u64,
 ) -> Finished {
     let svc = handle.current();
     let (parts, body) = req.into_parts();
@@ -99,6 +100,7 @@ pub(crate) async fn handle(
         }
     };
     let mut st = intake(&handle, &svc, &parts, peer, local);
+    st.client_requests = nth_on_connection;
     let is_purge = parts.method.as_str().eq_ignore_ascii_case("PURGE");
     st.is_purge = is_purge;
     st.req_body = body.clone();
@@ -125,11 +127,6 @@ pub(crate) fn simple(status: u16, text: &'static str, state: &'static str) -> Fi
     Finished { response, state }
 }
 
-/// The number of a request on its client connection (1 for the first), put in the
-/// request's extensions by the listener (`client.requests`).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ConnRequests(pub u64);
-
 /// `req.xid`: requests are numbered in the order they arrive, per process.
 static NEXT_XID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
@@ -153,7 +150,6 @@ fn intake(
     // Absolute-form (and HTTP/2) URIs: the path and query are the URL, the authority is
     // the host.
     st.req.url = Bytes::copy_from_slice(parts.uri.path_and_query().map_or("/", |p| p.as_str()).as_bytes());
-    st.client_requests = parts.extensions.get::<ConnRequests>().map_or(1, |n| n.0);
     st.req.proto = Bytes::from_static(match parts.version {
         http::Version::HTTP_09 => b"HTTP/0.9",
         http::Version::HTTP_10 => b"HTTP/1.0",
@@ -499,8 +495,10 @@ impl Flow {
         self.st.fastly_state = state;
         // The HIT macro: the object's TTL and grace, for `Fastly-Debug-TTL` in deliver.
         let (ttl, grace) = (render_rtime(self.st.cache.ttl), render_rtime(self.st.cache.grace));
-        self.st.req.headers.set(b"Fastly-Tmp-Obj-TTL", Bytes::from(ttl));
-        self.st.req.headers.set(b"Fastly-Tmp-Obj-Grace", Bytes::from(grace));
+        static TMP_TTL: Bytes = Bytes::from_static(b"Fastly-Tmp-Obj-TTL");
+        static TMP_GRACE: Bytes = Bytes::from_static(b"Fastly-Tmp-Obj-Grace");
+        self.st.req.headers.set_shared(&TMP_TTL, Bytes::from(ttl));
+        self.st.req.headers.set_shared(&TMP_GRACE, Bytes::from(grace));
         match self.cx.run(SubKind::Hit, &mut self.st) {
             Err(f) => Step::Respond(self.fault(&f)),
             Ok(Action::Pass) => self.pass().await,

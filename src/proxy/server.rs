@@ -246,8 +246,7 @@ impl Conn {
             }
             // `client.requests`: this request's number on its connection.
             let n = requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            req.extensions_mut().insert(flow::ConnRequests(n));
-            async move { Ok::<_, Infallible>(serve(handle, req, peer, local, &verdicts).await) }
+            async move { Ok::<_, Infallible>(serve(handle, req, peer, local, n, &verdicts).await) }
         });
         let conn = builder.serve_connection(TokioIo::new(stream), service);
         tokio::pin!(conn);
@@ -280,14 +279,18 @@ async fn serve(
     req: http::Request<Incoming>,
     peer: SocketAddr,
     local: SocketAddr,
+    nth: u64,
     verdicts: &super::guard::Verdicts,
 ) -> http::Response<Body> {
     let started = Instant::now();
-    let method = req.method().clone();
-    let url = req.uri().path_and_query().map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+    // The access log's method and URL, kept only when the log is on (they would cost an
+    // allocation per request otherwise).
+    let logged = tracing::enabled!(target: "lacquer::access", tracing::Level::INFO).then(|| {
+        (req.method().clone(), req.uri().path_and_query().map_or_else(|| "/".to_string(), |p| p.as_str().to_string()))
+    });
     let verdict = if req.version() == http::Version::HTTP_2 { Verdict::Fine } else { verdicts.next() };
     let finished = match verdict {
-        Verdict::Fine => flow::handle(handle, req, peer, local).await,
+        Verdict::Fine => flow::handle(handle, req, peer, local, nth).await,
         refused => {
             let mut f = match refused {
                 Verdict::TooLarge => flow::simple(431, "Request Header Fields Too Large", "ERROR"),
@@ -297,6 +300,7 @@ async fn serve(
             f
         }
     };
+    let Some((method, url)) = logged else { return finished.response };
     tracing::info!(
         target: "lacquer::access",
         %method,
