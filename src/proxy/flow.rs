@@ -215,7 +215,7 @@ impl Cx {
     fn run(&self, kind: SubKind, st: &mut ReqState) -> Result<Action, String> {
         st.now = self.handle.now();
         interp::run(&self.svc.program, kind, st, &self.svc.runtime).map_err(|f| {
-            tracing::error!(sub = kind_name(kind), fault = %f, url = %String::from_utf8_lossy(&st.req.url), "VCL runtime fault");
+            tracing::error!(sub = kind.sub_name(), fault = %f, url = %String::from_utf8_lossy(&st.req.url), "VCL runtime fault");
             f.to_string()
         })
     }
@@ -1205,19 +1205,4 @@ fn origin_request(
         }
     }
     builder.body(Full::new(body))
-}
-
-fn kind_name(kind: SubKind) -> &'static str {
-    match kind {
-        SubKind::Recv => "vcl_recv",
-        SubKind::Hash => "vcl_hash",
-        SubKind::Hit => "vcl_hit",
-        SubKind::Miss => "vcl_miss",
-        SubKind::Pass => "vcl_pass",
-        SubKind::Fetch => "vcl_fetch",
-        SubKind::Error => "vcl_error",
-        SubKind::Deliver => "vcl_deliver",
-        SubKind::Log => "vcl_log",
-        _ => "vcl_pipe",
-    }
 }
