@@ -95,6 +95,8 @@ pub struct CachedObject {
     /// names and sorts the list, so two lists naming the same headers compare equal.
     pub vary: Vec<(Bytes, Option<Bytes>)>,
     hits: AtomicU64,
+    /// When the object was last delivered (`stored_at` until then), for `obj.lastuse`.
+    last_used: std::sync::atomic::AtomicI64,
     /// Sticky: only ever goes from false to true (Fastly soft purge, §4.1).
     soft_purged: AtomicBool,
 }
@@ -115,6 +117,7 @@ impl CachedObject {
             surrogate_keys: Vec::new(),
             vary: Vec::new(),
             hits: AtomicU64::new(0),
+            last_used: std::sync::atomic::AtomicI64::new(stored_at),
             soft_purged: AtomicBool::new(false),
         }
     }
@@ -160,8 +163,11 @@ impl CachedObject {
         self.hits.load(Ordering::Relaxed)
     }
 
-    pub fn record_hit(&self) {
+    /// Counts a delivery at `now` and returns how long ago the object was last used
+    /// (`obj.lastuse`: since the previous delivery, or since it was stored).
+    pub fn record_hit(&self, now: Nanos) -> Nanos {
         self.hits.fetch_add(1, Ordering::Relaxed);
+        now.saturating_sub(self.last_used.swap(now, Ordering::Relaxed)).max(0)
     }
 
     pub fn soft_purged(&self) -> bool {

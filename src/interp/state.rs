@@ -155,6 +155,8 @@ pub struct CacheMeta {
     /// Nanoseconds since the epoch.
     pub stored_at: i64,
     pub age: i64,
+    /// `obj.lastuse`: nanoseconds since the object was last delivered.
+    pub lastuse: i64,
 }
 
 /// What the TLS handshake with the client settled, as VCL reads it.

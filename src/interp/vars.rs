@@ -192,6 +192,7 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         BerespBrotli => Value::Bool(st.edge.brotli),
         BerespDoStream => Value::Bool(st.edge.do_stream),
         ClientRequests => Value::Integer(st.client_requests as i64),
+        ObjLastuse => Value::Rtime(st.cache.lastuse),
         ReqIsBackgroundFetch => Value::Bool(st.is_background_fetch),
         // One node: no request is ever passed between cluster nodes.
         NoClustering => Value::Bool(false),

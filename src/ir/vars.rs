@@ -118,6 +118,7 @@ pub enum BVar {
     BerespBrotli,
     BerespDoStream,
     ClientRequests,
+    ObjLastuse,
     ReqIsBackgroundFetch,
     /// `req.is_clustering` and the other clustering flags: lacquer is one node.
     NoClustering,
@@ -259,6 +260,7 @@ const NAMES: &[(&str, BVar)] = &[
     ("beresp.brotli", BVar::BerespBrotli),
     ("beresp.do_stream", BVar::BerespDoStream),
     ("client.requests", BVar::ClientRequests),
+    ("obj.lastuse", BVar::ObjLastuse),
     ("req.is_background_fetch", BVar::ReqIsBackgroundFetch),
     ("req.is_clustering", BVar::NoClustering),
     ("bereq.is_clustering", BVar::NoClustering),

@@ -489,9 +489,10 @@ impl Flow {
     }
 
     async fn hit(&mut self, obj: Arc<CachedObject>, state: &'static str) -> Step {
-        obj.record_hit();
         let now = self.cx.handle.now();
+        let lastuse = obj.record_hit(now);
         load_obj(&mut self.st, &obj, now);
+        self.st.cache.lastuse = lastuse;
         self.st.fastly_state = state;
         // The HIT macro: the object's TTL and grace, for `Fastly-Debug-TTL` in deliver.
         let (ttl, grace) = (render_rtime(self.st.cache.ttl), render_rtime(self.st.cache.grace));
@@ -744,6 +745,7 @@ fn load_obj(st: &mut ReqState, obj: &CachedObject, now: i64) {
         hits: obj.hits() as i64,
         stored_at: obj.stored_at,
         age: obj.age(now),
+        lastuse: 0,
     };
 }
 
@@ -912,6 +914,7 @@ async fn fetch_inner(
         hits: 0,
         stored_at: now,
         age: f.initial_age,
+        lastuse: 0,
     };
     st.edge.do_stream = cx.handle.config().streaming_miss;
     // The FETCH macro: this node ran vcl_fetch (`Fastly-Debug-Path`, §7).

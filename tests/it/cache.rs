@@ -314,8 +314,9 @@ fn insert_then_lookup() {
     let Lookup::Fresh(hit) = cache.lookup(key("/a"), &no_headers, NOW) else { panic!("expected a fresh hit") };
     assert_eq!((hit.status, hit.body.as_ref()), (200, b"hello".as_ref()));
     assert_eq!(hit.hits(), 0);
-    hit.record_hit();
-    hit.record_hit();
+    // `obj.lastuse`: time since the previous delivery (since storing, for the first).
+    assert_eq!(hit.record_hit(NOW + 5 * SECOND), 5 * SECOND);
+    assert_eq!(hit.record_hit(NOW + 7 * SECOND), 2 * SECOND);
     assert_eq!(cache.lookup(key("/a"), &no_headers, NOW).object().map(|o| o.hits()), Some(2));
     assert!(is_miss(&cache.lookup(key("/b"), &no_headers, NOW)));
     assert_eq!(cache.len(), 1);

@@ -821,6 +821,20 @@ sub vcl_deliver {
     assert_eq!(second.header("x-deliver").map(|d| d.split('|').nth(2)), Some(Some("2")));
 }
 
+/// `obj.lastuse`: "the approximate time elapsed since the object was last requested"
+/// (Fastly's obj.lastuse reference) — since it was stored for the first hit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn obj_lastuse_is_the_time_since_the_previous_delivery() {
+    let origin = Origin::fixed(Reply::ok("x").header("Cache-Control", "max-age=60")).await;
+    let vcl = "sub vcl_hit { set req.http.X-Lastuse = obj.lastuse; }\nsub vcl_deliver { set resp.http.X-Lastuse = req.http.X-Lastuse; }";
+    let e = edge(&origin, vcl).await;
+    e.get("/").await;
+    e.advance(5);
+    assert_eq!(e.get("/").await.header("x-lastuse"), Some("5.000"));
+    e.advance(2);
+    assert_eq!(e.get("/").await.header("x-lastuse"), Some("2.000"));
+}
+
 /// A raw HTTP/1.1 origin that sends the head and a first chunk of the body, then waits for
 /// `gate` before sending the rest (`Some`) or cutting the connection (`None`).
 async fn slow_body_origin(rest: Option<&'static str>) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
