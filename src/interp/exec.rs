@@ -29,16 +29,7 @@ pub fn run(program: &Program, kind: SubKind, state: &mut ReqState, runtime: &Run
         _ => {}
     }
     let Some(idx) = program.entries[kind as usize] else { return Ok(Action::default_for(kind)) };
-    let mut m = Machine {
-        program,
-        runtime,
-        state,
-        steps: 0,
-        locals: Locals::new(),
-        scratch: Scratch::new(),
-        base: 0,
-        coverage: None,
-    };
+    let mut m = Machine::new(program, runtime, state, None);
     match m.call(idx, Vec::new())? {
         Flow::Action(a) => Ok(a),
         _ => Ok(Action::default_for(kind)),
@@ -55,16 +46,7 @@ pub fn run_sub(
     runtime: &Runtime,
     coverage: Option<&mut Vec<Vec<bool>>>,
 ) -> Result<(Option<Action>, Option<Value>), Fault> {
-    let mut m = Machine {
-        program,
-        runtime,
-        state,
-        steps: 0,
-        locals: Locals::new(),
-        scratch: Scratch::new(),
-        base: 0,
-        coverage,
-    };
+    let mut m = Machine::new(program, runtime, state, coverage);
     Ok(match m.call(sub, args)? {
         Flow::Action(a) => (Some(a), None),
         Flow::Return(v) => (None, v),
@@ -107,7 +89,16 @@ struct Machine<'a> {
     coverage: Option<&'a mut Vec<Vec<bool>>>,
 }
 
-impl Machine<'_> {
+impl<'a> Machine<'a> {
+    fn new(
+        program: &'a Program,
+        runtime: &'a Runtime,
+        state: &'a mut ReqState,
+        coverage: Option<&'a mut Vec<Vec<bool>>>,
+    ) -> Machine<'a> {
+        Machine { program, runtime, state, steps: 0, locals: Locals::new(), scratch: Scratch::new(), base: 0, coverage }
+    }
+
     fn call(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
         // `lacquer test` only: log the call, and run the subroutine's mock if it has one.
         let idx = match self.state.testing.as_deref_mut() {

@@ -28,17 +28,9 @@ pub struct Tag {
 }
 
 /// The scopes a test may run in (falco's: every customer subroutine but `vcl_pipe`).
-const SCOPES: [SubKind; 9] = [
-    SubKind::Recv,
-    SubKind::Hash,
-    SubKind::Hit,
-    SubKind::Miss,
-    SubKind::Pass,
-    SubKind::Fetch,
-    SubKind::Error,
-    SubKind::Deliver,
-    SubKind::Log,
-];
+fn scopes() -> impl Iterator<Item = SubKind> {
+    SubKind::ALL.into_iter().filter(|k| *k != SubKind::Pipe)
+}
 
 /// The text of the comments directly before the declaration starting at `start` (only
 /// whitespace between them), one entry per line, in source order.
@@ -82,7 +74,7 @@ pub fn parse(comments: &[String], sub_name: &str) -> Annotations {
         let list = body.strip_prefix("scope:").unwrap_or(body);
         for word in list.split(',') {
             let word = word.trim().to_ascii_lowercase();
-            if let Some(kind) = SCOPES.into_iter().find(|k| k.as_str() == word) {
+            if let Some(kind) = scopes().find(|k| k.as_str() == word) {
                 if !a.scopes.contains(&kind) {
                     a.scopes.push(kind);
                 }
@@ -90,7 +82,7 @@ pub fn parse(comments: &[String], sub_name: &str) -> Annotations {
         }
     }
     if a.scopes.is_empty() {
-        let by_name = SCOPES.into_iter().find(|k| sub_name.ends_with(&format!("_{}", k.as_str())));
+        let by_name = scopes().find(|k| sub_name.ends_with(&format!("_{}", k.as_str())));
         a.scopes.push(by_name.unwrap_or(SubKind::Recv));
     }
     a
@@ -124,7 +116,7 @@ pub fn hook_scope(name: &str) -> Option<(bool, SubKind)> {
         (_, Some(s)) => (false, s),
         _ => return None,
     };
-    SCOPES.into_iter().find(|k| k.as_str() == scope).map(|k| (before, k))
+    scopes().find(|k| k.as_str() == scope).map(|k| (before, k))
 }
 
 #[cfg(test)]
