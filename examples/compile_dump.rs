@@ -16,5 +16,10 @@ fn main() {
             println!("{path}: {}", d.message);
         }
         println!("{path}: {} subs, {} regexes, {} diagnostics", program.subs.len(), program.regexes.len(), diags.len());
+        if std::env::var_os("DUMP_IR").is_some() {
+            for sub in &program.subs {
+                println!("{}: {:#?}", sub.name, sub.body);
+            }
+        }
     }
 }

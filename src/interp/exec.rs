@@ -163,7 +163,7 @@ impl<'a> Machine<'a> {
     fn stmt(&mut self, sub: u32, stmt: &Stmt) -> Result<Flow, Fault> {
         self.steps += 1;
         if self.steps > STEP_BUDGET {
-            return Err(Fault::Fatal("VCL step budget exceeded".into()));
+            return Err(Fault::Fatal(Box::new("VCL step budget exceeded".into())));
         }
         if let Some(cov) = self.coverage.as_deref_mut() {
             if let Some(slot) = cov.get_mut(sub as usize).and_then(|s| s.get_mut(stmt.id as usize)) {
@@ -171,6 +171,17 @@ impl<'a> Machine<'a> {
             }
         }
         match &stmt.kind {
+            // The commonest statements, straight to the header list: a header set from a
+            // string the program or the state holds (shared, not copied), and `unset`.
+            StmtKind::Set { place: Place::Var(Var::Header(obj, name)), op: AssignOp::Assign, value } => {
+                let v = match peek(self.state, &self.locals[self.base..], value) {
+                    Some(Some(b)) => b.clone(),
+                    Some(None) => Bytes::new(),
+                    None => self.eval(value)?.into_bytes(),
+                };
+                self.state.message_mut(*obj).headers.set_shared(name, v);
+            }
+            StmtKind::Unset(Place::Var(Var::Header(obj, name))) => self.state.message_mut(*obj).headers.remove(name),
             StmtKind::Set { place, op, value } => {
                 let v = self.eval(value)?;
                 let v = if *op == AssignOp::Assign { v } else { compound(*op, self.read_place(place), v, self.state) };
@@ -347,25 +358,29 @@ impl<'a> Machine<'a> {
                 Value::Bool(compare(*op, &l, &r))
             }
             Expr::Match { negate, subject, regex } => {
-                // A string the state holds (`req.http.X ~ "..."`, `req.method ~ ...`) is
-                // tested in place and cloned only when the match succeeds (its groups
+                // A string the state holds (`req.http.X ~ "..."`, `req.url.ext ~ ...`) is
+                // tested in place and copied out only when the match succeeds (its groups
                 // slice it); not set is tested as "".
-                let matched = match self.peek(subject) {
-                    Some(value) => {
+                let found = match in_place(self.state, &self.locals[self.base..], subject) {
+                    Some(s) => {
                         let mut spans = NO_GROUPS;
-                        match regex_groups(self.program, *regex, value.map_or(&[][..], |v| &v[..]), &mut spans) {
-                            Ok(true) => {
-                                let value = value.cloned().unwrap_or_default();
-                                self.record_groups(&value, &spans);
-                                true
-                            }
-                            Ok(false) => false,
+                        match regex_groups(self.program, *regex, s.bytes(), &mut spans) {
+                            Ok(true) => Some(Some((s.to_bytes(), spans))),
+                            Ok(false) => Some(None),
                             Err(()) => {
                                 self.state.set_error("EREGRECUR");
-                                false
+                                Some(None)
                             }
                         }
                     }
+                    None => None,
+                };
+                let matched = match found {
+                    Some(Some((value, spans))) => {
+                        self.record_groups(&value, &spans);
+                        true
+                    }
+                    Some(None) => false,
                     None => {
                         let s = self.eval(subject)?.to_bytes();
                         self.regex_match(*regex, &s)
@@ -504,9 +519,7 @@ impl<'a> Machine<'a> {
 
     /// After a successful match: `re.group.*` from the subject.
     fn record_groups(&mut self, subject: &Bytes, spans: &GroupSpans) {
-        for (slot, span) in self.state.re_groups.iter_mut().zip(spans) {
-            *slot = span.map(|(start, end)| subject.slice(start..end));
-        }
+        self.state.re_groups.record(subject, spans);
     }
 }
 
@@ -523,6 +536,44 @@ fn peek<'e>(state: &'e ReqState, frame: &'e [Value], e: &'e Expr) -> Option<Opti
         },
         Expr::Var(var) => vars::peek(state, var),
         _ => None,
+    }
+}
+
+/// A string-valued expression readable without evaluating it: a string the program or
+/// the state holds, a part of a URL, or not set.
+enum InPlace<'a> {
+    NotSet,
+    Whole(&'a Bytes),
+    Part(&'a Bytes, std::ops::Range<usize>),
+}
+
+impl InPlace<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            InPlace::NotSet => &[],
+            InPlace::Whole(b) => b,
+            InPlace::Part(b, range) => &b[range.clone()],
+        }
+    }
+
+    /// The string as a value of its own (shares the bytes; not set is `""`).
+    fn to_bytes(&self) -> Bytes {
+        match self {
+            InPlace::NotSet => Bytes::new(),
+            InPlace::Whole(b) => (*b).clone(),
+            InPlace::Part(b, range) => b.slice(range.clone()),
+        }
+    }
+}
+
+fn in_place<'e>(state: &'e ReqState, frame: &'e [Value], e: &'e Expr) -> Option<InPlace<'e>> {
+    match peek(state, frame, e) {
+        Some(Some(b)) => Some(InPlace::Whole(b)),
+        Some(None) => Some(InPlace::NotSet),
+        None => match e {
+            Expr::Var(var) => vars::peek_part(state, var).map(|(b, range)| InPlace::Part(b, range)),
+            _ => None,
+        },
     }
 }
 

@@ -9,9 +9,18 @@ use bytes::Bytes;
 use super::value::{Obj, Value};
 
 /// An ordered, case-insensitive multimap of header fields.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct Headers {
     entries: Vec<(Bytes, Bytes)>,
+    /// Some name may occur more than once (only `add` makes that so); when not, `set`
+    /// and `unset` stop at the first instance.
+    repeated: bool,
+}
+
+impl PartialEq for Headers {
+    fn eq(&self, other: &Headers) -> bool {
+        self.entries == other.entries
+    }
 }
 
 /// Fields a header list has room for beyond what it holds when it is copied or first
@@ -26,7 +35,7 @@ impl Clone for Headers {
         }
         let mut entries = Vec::with_capacity(self.entries.len() + SPARE_FIELDS);
         entries.extend(self.entries.iter().cloned());
-        Headers { entries }
+        Headers { entries, repeated: self.repeated }
     }
 }
 
@@ -71,7 +80,7 @@ impl Headers {
         };
         self.entries[first].1 = value;
         let rest = first + 1;
-        if self.entries[rest..].iter().any(|(n, _)| same_name(n, name)) {
+        if self.repeated && self.entries[rest..].iter().any(|(n, _)| same_name(n, name)) {
             let mut i = 0;
             self.entries.retain(|(n, _)| {
                 i += 1;
@@ -88,19 +97,31 @@ impl Headers {
         self.entries.push((name, value));
     }
 
+    /// Appends an instance, noting when the name was already there.
+    fn append(&mut self, name: Bytes, value: Bytes) {
+        if !self.repeated && self.contains(&name) {
+            self.repeated = true;
+        }
+        self.push(name, value);
+    }
+
     /// [`Headers::add`] with a compiled header name (shared, not copied).
     pub fn add_shared(&mut self, name: &Bytes, value: Bytes) {
-        self.push(name.clone(), value);
+        self.append(name.clone(), value);
     }
 
     /// Appends another instance (VCL `add`).
     pub fn add(&mut self, name: &[u8], value: Bytes) {
-        self.push(Bytes::copy_from_slice(name), value);
+        self.append(Bytes::copy_from_slice(name), value);
     }
 
     /// Removes every instance of a field (VCL `unset`).
     pub fn remove(&mut self, name: &[u8]) {
-        self.entries.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        let Some(first) = self.entries.iter().position(|(n, _)| same_name(n, name)) else { return };
+        self.entries.remove(first);
+        if self.repeated {
+            self.entries.retain(|(n, _)| !same_name(n, name));
+        }
     }
 
     /// Removes every field whose name starts with `prefix` (`unset req.http.X-*`).
@@ -170,33 +191,51 @@ pub struct TlsClient {
     pub servername: Bytes,
 }
 
-/// `re.group.0` ... `re.group.19`: a fixed array (indexable, iterable), whose copy skips
-/// the empty slots (most are) instead of going through the array's generic `clone`.
-#[derive(Debug, Default, PartialEq)]
-pub struct ReGroups(pub [Option<Bytes>; crate::ir::RE_GROUPS]);
+/// `re.group.0` ... `re.group.19` of the last successful match: the subject (shared, not
+/// copied) and where each group lies in it. Saving and restoring them around a call
+/// copies one reference and a small array, and a group is sliced out only when read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReGroups {
+    subject: Bytes,
+    /// `(start, end)` of each group in `subject`; [`NO_SPAN`] when it did not take part.
+    spans: [(u32, u32); crate::ir::RE_GROUPS],
+}
 
-impl Clone for ReGroups {
-    fn clone(&self) -> ReGroups {
-        let mut copy = ReGroups::default();
-        for (slot, group) in copy.0.iter_mut().zip(&self.0) {
-            if group.is_some() {
-                slot.clone_from(group);
-            }
+/// A group that did not take part in the match (or no match yet).
+const NO_SPAN: (u32, u32) = (u32::MAX, u32::MAX);
+
+impl Default for ReGroups {
+    fn default() -> ReGroups {
+        ReGroups { subject: Bytes::new(), spans: [NO_SPAN; crate::ir::RE_GROUPS] }
+    }
+}
+
+impl ReGroups {
+    /// `re.group.N`, `None` when not set.
+    pub fn get(&self, n: usize) -> Option<Bytes> {
+        let &(start, end) = self.spans.get(n)?;
+        (start != u32::MAX).then(|| self.subject.slice(start as usize..end as usize))
+    }
+
+    /// Whether no group is set.
+    pub fn is_empty(&self) -> bool {
+        self.spans.iter().all(|s| *s == NO_SPAN)
+    }
+
+    /// After a successful match of `subject`: its groups, as the regex found them.
+    /// Subjects are header values and URLs, far below 4 GiB, so offsets fit in `u32`; a
+    /// group beyond that reads as not set.
+    pub fn record(&mut self, subject: &Bytes, spans: &crate::ir::GroupSpans) {
+        self.subject = subject.clone();
+        for (slot, span) in self.spans.iter_mut().zip(spans) {
+            *slot = match span {
+                Some((start, end)) => match (u32::try_from(*start), u32::try_from(*end)) {
+                    (Ok(start), Ok(end)) if start != u32::MAX => (start, end),
+                    _ => NO_SPAN,
+                },
+                None => NO_SPAN,
+            };
         }
-        copy
-    }
-}
-
-impl std::ops::Deref for ReGroups {
-    type Target = [Option<Bytes>; crate::ir::RE_GROUPS];
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for ReGroups {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
     }
 }
 

@@ -24,7 +24,7 @@ pub fn get(state: &ReqState, program: &Program, runtime: &Runtime, var: &Var) ->
             None => Value::NotSet,
         },
         Var::HeaderPrefix(..) => Value::NotSet,
-        Var::ReGroup(n) => state.re_groups.get(*n as usize).cloned().flatten().map_or(Value::NotSet, Value::String),
+        Var::ReGroup(n) => state.re_groups.get(*n as usize).map_or(Value::NotSet, Value::String),
         Var::BackendHealthy(b) => Value::Bool(healthy(state, program, runtime, *b)),
         Var::RateCounter { rc, rate: false, seconds } => {
             Value::Integer(runtime.rate.bucket_last(*rc, *seconds, state.now))
@@ -390,44 +390,94 @@ pub fn add(st: &mut ReqState, var: &Var, v: Value) {
 
 // ----- URL parts (Fastly: req.url.path, .qs, .ext, .basename, .dirname) -----
 
-fn split_query(url: &Bytes) -> (Bytes, Bytes) {
-    match url.iter().position(|&c| c == b'?') {
-        Some(i) => (url.slice(..i), url.slice(i + 1..)),
-        None => (url.clone(), Bytes::new()),
+/// Where the path ends (the `?` or the end).
+fn path_end(url: &[u8]) -> usize {
+    memchr::memchr(b'?', url).unwrap_or(url.len())
+}
+
+/// Where the last path segment starts.
+fn basename_start(url: &[u8]) -> usize {
+    memchr::memrchr(b'/', &url[..path_end(url)]).map_or(0, |i| i + 1)
+}
+
+/// The part of the URL a URL variable reads, as a range of it (the parts are computed
+/// on the borrowed URL and sliced out once). `dirname` is not always a part of the URL
+/// (`.` without a slash) and is not here.
+pub fn url_part(url: &[u8], part: UrlPart) -> std::ops::Range<usize> {
+    match part {
+        UrlPart::Path => 0..path_end(url),
+        UrlPart::Qs => match memchr::memchr(b'?', url) {
+            Some(i) => i + 1..url.len(),
+            None => url.len()..url.len(),
+        },
+        UrlPart::Basename => basename_start(url)..path_end(url),
+        UrlPart::Ext => {
+            let (start, end) = (basename_start(url), path_end(url));
+            match memchr::memrchr(b'.', &url[start..end]) {
+                Some(i) => start + i + 1..end,
+                None => end..end,
+            }
+        }
     }
+}
+
+/// The URL variables that are a slice of the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlPart {
+    Path,
+    Qs,
+    Basename,
+    Ext,
+}
+
+fn url_slice(url: &Bytes, part: UrlPart) -> Bytes {
+    let range = url_part(url, part);
+    if range.is_empty() {
+        return Bytes::new();
+    }
+    url.slice(range)
 }
 
 pub fn url_path(url: &Bytes) -> Bytes {
-    split_query(url).0
+    url_slice(url, UrlPart::Path)
 }
 
 pub fn url_qs(url: &Bytes) -> Bytes {
-    split_query(url).1
+    url_slice(url, UrlPart::Qs)
 }
 
 pub fn url_basename(url: &Bytes) -> Bytes {
-    let path = url_path(url);
-    match path.iter().rposition(|&c| c == b'/') {
-        Some(i) => path.slice(i + 1..),
-        None => path,
-    }
+    url_slice(url, UrlPart::Basename)
 }
 
 pub fn url_dirname(url: &Bytes) -> Bytes {
-    let path = url_path(url);
-    match path.iter().rposition(|&c| c == b'/') {
+    match memchr::memrchr(b'/', &url[..path_end(url)]) {
         Some(0) => Bytes::from_static(b"/"),
-        Some(i) => path.slice(..i),
+        Some(i) => url.slice(..i),
         None => Bytes::from_static(b"."),
     }
 }
 
 pub fn url_ext(url: &Bytes) -> Bytes {
-    let base = url_basename(url);
-    match base.iter().rposition(|&c| c == b'.') {
-        Some(i) => base.slice(i + 1..),
-        None => Bytes::new(),
-    }
+    url_slice(url, UrlPart::Ext)
+}
+
+/// A URL variable read in place: the URL it is part of and where.
+pub fn peek_part<'s>(st: &'s ReqState, var: &Var) -> Option<(&'s Bytes, std::ops::Range<usize>)> {
+    use BVar::*;
+    let Var::Builtin(b) = var else { return None };
+    let (url, part) = match b {
+        ReqUrlPath => (&st.req.url, UrlPart::Path),
+        ReqUrlQs => (&st.req.url, UrlPart::Qs),
+        ReqUrlExt => (&st.req.url, UrlPart::Ext),
+        ReqUrlBasename => (&st.req.url, UrlPart::Basename),
+        BereqUrlPath => (&st.bereq.url, UrlPart::Path),
+        BereqUrlQs => (&st.bereq.url, UrlPart::Qs),
+        BereqUrlExt => (&st.bereq.url, UrlPart::Ext),
+        BereqUrlBasename => (&st.bereq.url, UrlPart::Basename),
+        _ => return None,
+    };
+    Some((url, url_part(url, part)))
 }
 
 // ----- header subfields (`req.http.Cookie:name`, `Cache-Control:max-age`) -----

@@ -103,7 +103,7 @@ impl<'a> Call<'a> {
                 t.failure = Some(failure);
             }
         }
-        Err(Fault::Fatal(format!("{} failed", self.name)))
+        Err(Fault::Fatal(Box::new(format!("{} failed", self.name))))
     }
 
     /// An assertion's outcome: passes, or fails with the user's message (at `msg`) or ours
@@ -126,7 +126,10 @@ impl<'a> Call<'a> {
 }
 
 fn testing<'c>(ctx: &'c mut Ctx<'_>, name: &str) -> Result<&'c mut TestState, Fault> {
-    ctx.state.testing.as_deref_mut().ok_or_else(|| Fault::Fatal(format!("`{name}` only runs under `lacquer test`")))
+    ctx.state
+        .testing
+        .as_deref_mut()
+        .ok_or_else(|| Fault::Fatal(Box::new(format!("`{name}` only runs under `lacquer test`"))))
 }
 
 // ----- testing.* -----

@@ -50,8 +50,9 @@ pub struct Ctx<'a> {
 /// A condition that ends the request with Fastly's 503.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Fault {
+    /// Boxed: results that carry a `Fault` stay two words, so they come back in registers.
     #[error("{0}")]
-    Fatal(String),
+    Fatal(Box<String>),
 }
 
 /// Every implemented builtin, by catalog name.
