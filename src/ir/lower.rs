@@ -257,7 +257,8 @@ impl Compiler {
         for decl in &unit.decls {
             if let Decl::Table(t) = decl {
                 let ty = model.symbols.tables.get(&t.name.name).map_or(Type::String, |i| i.ty);
-                let mut entries = HashMap::with_capacity(t.entries.len());
+                let mut entries =
+                    crate::ir::TableEntries::with_capacity_and_hasher(t.entries.len(), Default::default());
                 for e in &t.entries {
                     if let Some(v) = self.table_value(ty, &e.value) {
                         entries.insert(Bytes::from(e.key.value.clone()), v);

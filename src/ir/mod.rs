@@ -584,7 +584,29 @@ impl Regex {
 pub struct Table {
     pub name: String,
     pub ty: Type,
-    pub entries: HashMap<Bytes, Value>,
+    pub entries: TableEntries,
+}
+
+/// A table's entries by key. The keys are fixed when the program is compiled (a request
+/// cannot add colliding keys), so a fast non-keyed hash serves.
+pub type TableEntries = HashMap<Bytes, Value, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// xxh3 over a table key (one call for the bytes; the length is mixed in cheaply).
+#[derive(Debug, Default)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// An `acl`: entries checked most specific first, negations taking precedence

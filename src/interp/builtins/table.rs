@@ -37,7 +37,12 @@ fn table<'p>(ctx: &Ctx<'p>, args: &[Value]) -> Option<&'p Table> {
 
 /// The entry for the key argument, if the table has it and it has the expected kind.
 fn entry<'p>(ctx: &Ctx<'p>, args: &[Value], kind: fn(&Value) -> bool) -> Option<&'p Value> {
-    table(ctx, args)?.entries.get(&args::bytes(args, 1)).filter(|v| kind(v))
+    let entries = &table(ctx, args)?.entries;
+    match args.get(1) {
+        Some(Value::String(key)) => entries.get(&key[..]),
+        _ => entries.get(&args::bytes(args, 1)[..]),
+    }
+    .filter(|v| kind(v))
 }
 
 /// The entry, or the default argument (not set when there is none).
@@ -95,7 +100,6 @@ fn lookup_regex(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
 
     use bytes::Bytes;
 
@@ -116,7 +120,7 @@ mod tests {
         }
 
         fn add(mut self, ty: Type, entries: &[(&str, Value)]) -> Tables {
-            let entries: HashMap<Bytes, Value> =
+            let entries: crate::ir::TableEntries =
                 entries.iter().map(|(k, v)| (Bytes::copy_from_slice(k.as_bytes()), v.clone())).collect();
             self.0.tables.push(Table { name: format!("t{}", self.0.tables.len()), ty, entries });
             self
