@@ -12,6 +12,7 @@ use std::net::IpAddr;
 
 use bytes::Bytes;
 
+pub mod literal;
 mod lower;
 pub mod prefilter;
 pub mod vars;
@@ -524,6 +525,9 @@ pub struct Regex {
     pub regex: pcre2::bytes::Regex,
     /// A literal every match contains, checked before running the regex.
     pub prefilter: Option<prefilter::Prefilter>,
+    /// When the pattern is a small finite set of strings without capture groups, the
+    /// matcher that answers `~` in PCRE2's place (`literal.rs`).
+    literal: Option<literal::LiteralSet>,
     /// Whether the pattern has capture groups (beyond the whole match); asked once, as
     /// PCRE2 answers it with a pattern-info call.
     has_groups: bool,
@@ -534,21 +538,32 @@ pub struct Regex {
 }
 
 impl Regex {
-    /// Compiles a pattern once: PCRE2 (JIT when available) and its prefilter.
+    /// Compiles a pattern once: PCRE2 (JIT when available), its prefilter, and its literal
+    /// set when it has one. The builder sets neither UTF nor UCP: a pattern's bytes are its
+    /// characters, and `(?i)` folds ASCII letters only (`literal.rs` relies on this).
     pub fn new(pattern: &str) -> Result<Regex, pcre2::Error> {
         let regex = pcre2::bytes::RegexBuilder::new().jit_if_available(true).build(pattern)?;
+        let has_groups = regex.captures_len() > 1;
         Ok(Regex {
             pattern: pattern.to_string(),
-            has_groups: regex.captures_len() > 1,
+            has_groups,
             regex,
             prefilter: prefilter::for_pattern(pattern),
+            literal: if has_groups { None } else { literal::LiteralSet::for_pattern(pattern) },
             locations: std::sync::Mutex::new(Vec::new()),
         })
     }
 
     /// Matches `subject` in one pass, filling `spans` with the groups' ranges when it
-    /// matches. The prefilter runs first; PCRE2's error (match limit) is returned.
+    /// matches. A literal set answers alone; otherwise the prefilter runs first, then
+    /// PCRE2, whose error (match limit) is returned.
     pub fn match_groups(&self, subject: &[u8], spans: &mut GroupSpans) -> Result<bool, pcre2::Error> {
+        if let Some(set) = &self.literal {
+            let Some(span) = set.find(subject) else { return Ok(false) };
+            *spans = [None; RE_GROUPS];
+            spans[0] = Some(span);
+            return Ok(true);
+        }
         if self.prefilter.as_ref().is_some_and(|p| !p.may_match(subject)) {
             return Ok(false);
         }

@@ -7,24 +7,30 @@
 //! top level of the pattern, and gives up (no prefilter) on anything it does not fully
 //! understand, so a prefilter can only ever skip a regex that could not have matched.
 
+use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
 /// A literal every match of a pattern contains.
 #[derive(Debug)]
 pub struct Prefilter {
     literal: Vec<u8>,
-    caseless: bool,
-    finder: memmem::Finder<'static>,
+    search: Search,
+}
+
+#[derive(Debug)]
+enum Search {
+    Exact(Box<memmem::Finder<'static>>),
+    /// `(?i)`: ASCII letters in either case (PCRE2 without UCP folds nothing else).
+    Caseless(AhoCorasick),
 }
 
 impl Prefilter {
     /// Whether `subject` may match (false: it certainly does not).
     pub fn may_match(&self, subject: &[u8]) -> bool {
-        if !self.caseless {
-            return self.finder.find(subject).is_some();
+        match &self.search {
+            Search::Exact(finder) => finder.find(subject).is_some(),
+            Search::Caseless(ac) => ac.is_match(subject),
         }
-        let n = self.literal.len();
-        subject.len() >= n && subject.windows(n).any(|w| w.eq_ignore_ascii_case(&self.literal))
     }
 
     pub fn literal(&self) -> &[u8] {
@@ -41,8 +47,12 @@ pub fn for_pattern(pattern: &str) -> Option<Prefilter> {
     if literal.len() < MIN_LITERAL || (caseless && !literal.is_ascii()) {
         return None;
     }
-    let finder = memmem::Finder::new(&literal).into_owned();
-    Some(Prefilter { literal, caseless, finder })
+    let search = if caseless {
+        Search::Caseless(AhoCorasick::builder().ascii_case_insensitive(true).build([&literal]).ok()?)
+    } else {
+        Search::Exact(Box::new(memmem::Finder::new(&literal).into_owned()))
+    };
+    Some(Prefilter { literal, search })
 }
 
 /// The longest run of literal characters at the top level of `pattern` (outside groups,
@@ -216,5 +226,8 @@ mod tests {
         let p = for_pattern("(?i)googlebot").unwrap();
         assert!(p.may_match(b"Mozilla/5.0 (compatible; Googlebot/2.1)"));
         assert!(!p.may_match(b"Mozilla/5.0"));
+        assert!(p.may_match(b"GOOGLEBOT"));
+        assert!(!p.may_match(b"googlebo"));
+        assert!(!p.may_match(b""));
     }
 }
