@@ -10,9 +10,7 @@ use super::value::Value;
 use super::vars;
 use super::Runtime;
 use crate::catalog::SubKind;
-use crate::ir::{
-    Action, Case, CaseTest, Conv, Expr, GroupSpans, Place, Program, Return, Stmt, StmtKind, Var, RE_GROUPS,
-};
+use crate::ir::{Action, Case, CaseTest, Conv, Expr, GroupSpans, Place, Program, Return, Stmt, StmtKind, Var};
 use crate::syntax::ast::{AssignOp, CompareOp};
 
 /// Statements one request may execute before it is stopped with a 503 (runaway VCL;
@@ -577,7 +575,7 @@ fn in_place<'e>(state: &'e ReqState, frame: &'e [Value], e: &'e Expr) -> Option<
     }
 }
 
-const NO_GROUPS: GroupSpans = [None; RE_GROUPS];
+const NO_GROUPS: GroupSpans = GroupSpans::NONE;
 
 /// Whether regex `idx` matches `subject`, with where its groups lie: the prefilter
 /// first, then PCRE2 (JIT), in one pass. `Err` when PCRE2 gives up (match limit), which

@@ -197,45 +197,30 @@ pub struct TlsClient {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReGroups {
     subject: Bytes,
-    /// `(start, end)` of each group in `subject`; [`NO_SPAN`] when it did not take part.
-    spans: [(u32, u32); crate::ir::RE_GROUPS],
+    spans: crate::ir::GroupSpans,
 }
-
-/// A group that did not take part in the match (or no match yet).
-const NO_SPAN: (u32, u32) = (u32::MAX, u32::MAX);
 
 impl Default for ReGroups {
     fn default() -> ReGroups {
-        ReGroups { subject: Bytes::new(), spans: [NO_SPAN; crate::ir::RE_GROUPS] }
+        ReGroups { subject: Bytes::new(), spans: crate::ir::GroupSpans::NONE }
     }
 }
 
 impl ReGroups {
     /// `re.group.N`, `None` when not set.
     pub fn get(&self, n: usize) -> Option<Bytes> {
-        let &(start, end) = self.spans.get(n)?;
-        (start != u32::MAX).then(|| self.subject.slice(start as usize..end as usize))
+        self.spans.get(n).map(|(start, end)| self.subject.slice(start..end))
     }
 
     /// Whether no group is set.
     pub fn is_empty(&self) -> bool {
-        self.spans.iter().all(|s| *s == NO_SPAN)
+        self.spans == crate::ir::GroupSpans::NONE
     }
 
     /// After a successful match of `subject`: its groups, as the regex found them.
-    /// Subjects are header values and URLs, far below 4 GiB, so offsets fit in `u32`; a
-    /// group beyond that reads as not set.
     pub fn record(&mut self, subject: &Bytes, spans: &crate::ir::GroupSpans) {
         self.subject = subject.clone();
-        for (slot, span) in self.spans.iter_mut().zip(spans) {
-            *slot = match span {
-                Some((start, end)) => match (u32::try_from(*start), u32::try_from(*end)) {
-                    (Ok(start), Ok(end)) if start != u32::MAX => (start, end),
-                    _ => NO_SPAN,
-                },
-                None => NO_SPAN,
-            };
-        }
+        self.spans = *spans;
     }
 }
 

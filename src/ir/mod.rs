@@ -514,9 +514,41 @@ pub struct DirectorMember {
 /// How many `re.group.*` a match records (`re.group.0` ... `re.group.19`).
 pub const RE_GROUPS: usize = 20;
 
-/// Where each group of a match lies in the subject (byte ranges), `None` when it did
-/// not take part.
-pub type GroupSpans = [Option<(usize, usize)>; RE_GROUPS];
+/// Where each group of a match lies in the subject: `(start, end)` byte offsets, in a
+/// small plain array (a match fills it, `re.group.*` keep a copy). Subjects are header
+/// values and URLs, far below 4 GiB: a group beyond `u32` offsets reads as not set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupSpans([(u32, u32); RE_GROUPS]);
+
+/// A group that did not take part in the match.
+const NO_SPAN: (u32, u32) = (u32::MAX, u32::MAX);
+
+impl GroupSpans {
+    /// No group set.
+    pub const NONE: GroupSpans = GroupSpans([NO_SPAN; RE_GROUPS]);
+
+    /// Group `i`'s byte range, `None` when it did not take part.
+    pub fn get(&self, i: usize) -> Option<(usize, usize)> {
+        let &(start, end) = self.0.get(i)?;
+        (start != u32::MAX).then_some((start as usize, end as usize))
+    }
+
+    pub fn set(&mut self, i: usize, span: Option<(usize, usize)>) {
+        if let Some(slot) = self.0.get_mut(i) {
+            *slot = match span.map(|(start, end)| (u32::try_from(start), u32::try_from(end))) {
+                Some((Ok(start), Ok(end))) if start != u32::MAX => (start, end),
+                _ => NO_SPAN,
+            };
+        }
+    }
+
+    /// Only the whole match (`re.group.0`), for patterns without groups.
+    pub fn whole(span: (usize, usize)) -> GroupSpans {
+        let mut spans = GroupSpans::NONE;
+        spans.set(0, Some(span));
+        spans
+    }
+}
 
 /// A compiled regex literal.
 #[derive(Debug)]
@@ -560,8 +592,7 @@ impl Regex {
     pub fn match_groups(&self, subject: &[u8], spans: &mut GroupSpans) -> Result<bool, pcre2::Error> {
         if let Some(set) = &self.literal {
             let Some(span) = set.find(subject) else { return Ok(false) };
-            *spans = [None; RE_GROUPS];
-            spans[0] = Some(span);
+            *spans = GroupSpans::whole(span);
             return Ok(true);
         }
         if self.prefilter.as_ref().is_some_and(|p| !p.may_match(subject)) {
@@ -570,8 +601,7 @@ impl Regex {
         if !self.has_groups {
             // No capture groups: only `re.group.0`, and PCRE2's pooled match data does.
             let Some(m) = self.regex.find(subject)? else { return Ok(false) };
-            *spans = [None; RE_GROUPS];
-            spans[0] = Some((m.start(), m.end()));
+            *spans = GroupSpans::whole((m.start(), m.end()));
             return Ok(true);
         }
         // Most tests fail: PCRE2's own per-thread match data answers those without the
@@ -583,8 +613,8 @@ impl Regex {
         let mut locs = pooled.unwrap_or_else(|| self.regex.capture_locations());
         let found = self.regex.captures_read(&mut locs, subject);
         if let Ok(Some(_)) = found {
-            for (i, span) in spans.iter_mut().enumerate() {
-                *span = locs.get(i);
+            for i in 0..RE_GROUPS {
+                spans.set(i, locs.get(i));
             }
         }
         if let Ok(mut pool) = self.locations.lock() {
@@ -691,20 +721,20 @@ mod tests {
         let re = Regex::new("^www\\.(.+)\\.(com|org)$").unwrap();
         for _ in 0..3 {
             // The second and third runs take the pooled match data; results do not change.
-            let mut spans = [Some((9, 9)); RE_GROUPS];
+            let mut spans = GroupSpans([(9, 9); RE_GROUPS]);
             assert!(re.match_groups(b"www.example.com", &mut spans).unwrap());
-            assert_eq!(spans[0], Some((0, 15)));
-            assert_eq!(spans[1], Some((4, 11)));
-            assert_eq!(spans[2], Some((12, 15)));
-            assert!(spans[3..].iter().all(Option::is_none));
+            assert_eq!(spans.get(0), Some((0, 15)));
+            assert_eq!(spans.get(1), Some((4, 11)));
+            assert_eq!(spans.get(2), Some((12, 15)));
+            assert!((3..RE_GROUPS).all(|i| spans.get(i).is_none()));
         }
-        assert!(!re.match_groups(b"example.com", &mut [None; RE_GROUPS]).unwrap());
+        assert!(!re.match_groups(b"example.com", &mut { GroupSpans::NONE }).unwrap());
 
         // No groups: only re.group.0.
         let plain = Regex::new("(?:gzip|br)").unwrap();
-        let mut spans = [Some((9, 9)); RE_GROUPS];
+        let mut spans = GroupSpans([(9, 9); RE_GROUPS]);
         assert!(plain.match_groups(b"deflate, br", &mut spans).unwrap());
-        assert_eq!(spans[0], Some((9, 11)));
-        assert!(spans[1..].iter().all(Option::is_none));
+        assert_eq!(spans.get(0), Some((9, 11)));
+        assert!((1..RE_GROUPS).all(|i| spans.get(i).is_none()));
     }
 }

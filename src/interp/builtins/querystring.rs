@@ -434,8 +434,8 @@ mod tests {
         let qp = env.regex("^(q|p)$");
         assert_eq!(env.call(regfilter_except, &[url, qp]), s("/p?q=1&p=2"));
         let key = env.regex(r"key-([0-9]|\w)");
-        let mut spans = [None; crate::ir::RE_GROUPS];
-        spans[1] = Some((0, 5));
+        let mut spans = crate::ir::GroupSpans::NONE;
+        spans.set(1, Some((0, 5)));
         env.state.re_groups.record(&Bytes::from_static(b"image"), &spans);
         assert_eq!(
             env.call(regfilter_except, &[s("/example?key-1=image-abc&something-else=xyz"), key]),
