@@ -461,4 +461,25 @@ mod tests {
         h.remove_prefix(b"X-");
         assert_eq!(h.len(), 1);
     }
+
+    #[test]
+    fn unset_removes_every_instance_and_set_keeps_one() {
+        // Fastly: `unset req.http.X` removes the header whatever its count; `set` leaves one.
+        let mut h = Headers::new();
+        h.set(b"Vary", Bytes::from_static(b"a"));
+        h.set(b"vary", Bytes::from_static(b"b"));
+        assert_eq!(h.get_all(b"VARY").collect::<Vec<_>>(), [&Bytes::from_static(b"b")], "set replaces in place");
+        h.add(b"Vary", Bytes::from_static(b"c"));
+        h.add(b"X", Bytes::from_static(b"1"));
+        h.add(b"VARY", Bytes::from_static(b"d"));
+        assert_eq!(h.get_all(b"vary").count(), 3);
+        h.remove(b"Vary");
+        assert_eq!(h.get(b"vary"), None, "every instance is gone");
+        assert_eq!(h.len(), 1);
+        h.add(b"Y", Bytes::from_static(b"1"));
+        h.add(b"y", Bytes::from_static(b"2"));
+        h.set(b"Y", Bytes::from_static(b"3"));
+        let fields: Vec<_> = h.iter().map(|(n, v)| (&n[..], &v[..])).collect();
+        assert_eq!(fields, [(&b"X"[..], &b"1"[..]), (&b"Y"[..], &b"3"[..])]);
+    }
 }
