@@ -21,22 +21,7 @@ fn main() {
         "{path} does not compile"
     );
     let runtime = Runtime::default();
-    let mut template = ReqState::default();
-    template.req.url = Bytes::from_static(b"/products/shoes/running?utm_source=news&size=42");
-    template.client_ip = "198.18.0.20".parse().unwrap();
-    for (name, value) in [
-        ("Host", "www.example.com"),
-        ("User-Agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"),
-        ("Accept-Encoding", "gzip, deflate, br"),
-        ("Accept", "text/html,application/xhtml+xml"),
-        ("Cookie", "currency=EUR; _ga=GA1.2.3; consent=yes"),
-    ] {
-        template.req.headers.set(name.as_bytes(), Bytes::from_static(value.as_bytes()));
-    }
-    template.beresp.status = 200;
-    template.beresp.headers.set(b"Content-Type", Bytes::from_static(b"text/html; charset=utf-8"));
-    template.beresp.headers.set(b"Cache-Control", Bytes::from_static(b"public"));
-    template.resp.status = 200;
+    let template = request();
     let start = std::time::Instant::now();
     for _ in 0..n {
         let mut st = template.clone();
@@ -47,3 +32,5 @@ fn main() {
     }
     eprintln!("{:.2} µs per request", start.elapsed().as_secs_f64() * 1e6 / n as f64);
 }
+
+include!("../benches/data/request_state.rs");
