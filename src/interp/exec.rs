@@ -9,9 +9,12 @@ use super::state::ReqState;
 use super::value::Value;
 use super::vars;
 use super::Runtime;
+
+mod compiled;
 use crate::catalog::SubKind;
-use crate::ir::{Action, Case, CaseTest, Conv, Expr, GroupSpans, Place, Program, Return, Stmt, StmtKind, Var};
+use crate::ir::{Action, Conv, Expr, GroupSpans, Place, Program, StmtKind, Var};
 use crate::syntax::ast::{AssignOp, CompareOp};
+pub use compiled::{compile as compile_code, Code};
 
 /// Statements one request may execute before it is stopped with a 503 (runaway VCL;
 /// Fastly stops such requests on its workspace and time limits).
@@ -122,7 +125,10 @@ impl<'a> Machine<'a> {
                 cov[idx as usize].resize(sub.spans.len(), false);
             }
         }
-        let result = self.block(idx, &sub.body);
+        let result = match program.code.get(idx as usize) {
+            Some(code) => code.run(self),
+            None => Ok(Flow::Next),
+        };
         self.locals.truncate(base);
         self.base = saved;
         result
@@ -139,52 +145,38 @@ impl<'a> Machine<'a> {
         flow
     }
 
-    fn block(&mut self, sub: u32, stmts: &[Stmt]) -> Result<Flow, Fault> {
-        let mut i = 0;
-        while i < stmts.len() {
-            match self.stmt(sub, &stmts[i])? {
-                Flow::Next => i += 1,
-                Flow::Goto(label) => {
-                    // Fastly only jumps forward; the label is later in this block or in an
-                    // enclosing one.
-                    match stmts[i + 1..].iter().position(|s| matches!(s.kind, StmtKind::Label(l) if l == label)) {
-                        Some(offset) => i += offset + 1,
-                        None => return Ok(Flow::Goto(label)),
-                    }
-                }
-                other => return Ok(other),
-            }
-        }
-        Ok(Flow::Next)
-    }
-
-    fn stmt(&mut self, sub: u32, stmt: &Stmt) -> Result<Flow, Fault> {
-        self.steps += 1;
+    /// Counts statements against the step budget: a block counts its statements when it
+    /// starts.
+    fn count_steps(&mut self, n: usize) -> Result<(), Fault> {
+        self.steps += n as u64;
         if self.steps > STEP_BUDGET {
             return Err(Fault::Fatal(Box::new("VCL step budget exceeded".into())));
         }
+        Ok(())
+    }
+
+    /// Marks a statement as run (`lacquer test --coverage`).
+    fn cover(&mut self, sub: u32, stmt: u32) {
         if let Some(cov) = self.coverage.as_deref_mut() {
-            if let Some(slot) = cov.get_mut(sub as usize).and_then(|s| s.get_mut(stmt.id as usize)) {
+            if let Some(slot) = cov.get_mut(sub as usize).and_then(|s| s.get_mut(stmt as usize)) {
                 *slot = true;
             }
         }
-        match &stmt.kind {
-            // The commonest statements, straight to the header list: a header set from a
-            // string the program or the state holds (shared, not copied), and `unset`.
-            StmtKind::Set { place: Place::Var(Var::Header(obj, name)), op: AssignOp::Assign, value } => {
-                let v = match peek(self.state, &self.locals[self.base..], value) {
-                    Some(Some(b)) => b.clone(),
-                    Some(None) => Bytes::new(),
-                    None => self.eval(value)?.into_bytes(),
-                };
-                self.state.message_mut(*obj).headers.set_shared(name, v);
-            }
-            StmtKind::Unset(Place::Var(Var::Header(obj, name))) => self.state.message_mut(*obj).headers.remove(name),
-            StmtKind::Set { place, op, value } => {
-                let v = self.eval(value)?;
-                let v = if *op == AssignOp::Assign { v } else { compound(*op, self.read_place(place), v, self.state) };
-                self.write_place(place, v);
-            }
+    }
+
+    /// The running subroutine's locals.
+    fn frame(&self) -> &[Value] {
+        &self.locals[self.base..]
+    }
+
+    fn local(&self, slot: u16) -> Value {
+        self.frame().get(slot as usize).cloned().unwrap_or(Value::NotSet)
+    }
+
+    /// The statements the compiler leaves to the tree evaluator (`compiled.rs` runs
+    /// blocks, branches, assignments, calls and returns itself).
+    fn leaf(&mut self, kind: &StmtKind) -> Result<Flow, Fault> {
+        match kind {
             StmtKind::Unset(place) => match place {
                 Place::Local(slot) => self.set_local(*slot, Value::NotSet),
                 Place::Var(var) => vars::unset(self.state, self.program, var),
@@ -194,29 +186,6 @@ impl<'a> Machine<'a> {
                 if let Place::Var(var) = place {
                     vars::add(self.state, var, v);
                 }
-            }
-            StmtKind::Call { sub, args } => {
-                let args = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
-                match self.call_saving_groups(*sub, args)? {
-                    Flow::Action(a) => return Ok(Flow::Action(a)),
-                    _ => return Ok(Flow::Next),
-                }
-            }
-            StmtKind::Declare { slot, init } => {
-                let v = match init {
-                    Some(e) => self.eval(e)?,
-                    None => {
-                        self.program.subs[sub as usize].slot_init.get(*slot as usize).cloned().unwrap_or(Value::NotSet)
-                    }
-                };
-                self.set_local(*slot, v);
-            }
-            StmtKind::Return(r) => {
-                return Ok(match r {
-                    Return::Bare => Flow::Return(None),
-                    Return::Action(a) => Flow::Action(a.clone()),
-                    Return::Value(e) => Flow::Return(Some(self.eval(e)?)),
-                })
             }
             StmtKind::Error { status, message } => {
                 // Fastly: default status 503; default reason the status's text.
@@ -246,58 +215,17 @@ impl<'a> Machine<'a> {
                 let line = self.eval(e)?.to_bytes();
                 self.state.log.push(line);
             }
-            StmtKind::Goto(label) => return Ok(Flow::Goto(*label)),
-            StmtKind::Label(_) => {}
-            StmtKind::If { branches, otherwise } => {
-                for (cond, body) in branches {
-                    if self.cond(cond)? {
-                        return self.block(sub, body);
-                    }
-                }
-                return self.block(sub, otherwise);
-            }
-            StmtKind::Block(body) => return self.block(sub, body),
             StmtKind::Eval(e) => {
                 self.eval(e)?;
             }
-            StmtKind::Switch { subject, cases } => return self.switch(sub, subject, cases),
-            StmtKind::Break => return Ok(Flow::Break),
-            StmtKind::Fallthrough => return Ok(Flow::Fallthrough),
+            other => {
+                return Err(Fault::Fatal(Box::new(format!(
+                    "internal error: the compiler left {} to the leaf evaluator",
+                    stmt_name(other)
+                ))))
+            }
         }
         Ok(Flow::Next)
-    }
-
-    /// `switch` (undocumented by Fastly; falco's semantics): the subject as a string is
-    /// compared with each case label in order, `default` only when none matches; the
-    /// chosen body runs to `break` or its end, or on into the next body after
-    /// `fallthrough`.
-    fn switch(&mut self, sub: u32, subject: &Expr, cases: &[Case]) -> Result<Flow, Fault> {
-        let v = self.eval(subject)?;
-        let subject = stringify(&v, self.program);
-        let mut chosen = None;
-        for (i, case) in cases.iter().enumerate() {
-            let hit = match &case.test {
-                CaseTest::Default => false,
-                CaseTest::Equals(label) => {
-                    let label = self.eval(label)?;
-                    stringify(&label, self.program) == subject
-                }
-                CaseTest::Matches(regex) => self.regex_match(*regex, &subject),
-            };
-            if hit {
-                chosen = Some(i);
-                break;
-            }
-        }
-        let chosen = chosen.or_else(|| cases.iter().position(|c| matches!(c.test, CaseTest::Default)));
-        let Some(mut i) = chosen else { return Ok(Flow::Next) };
-        loop {
-            match self.block(sub, &cases[i].body)? {
-                Flow::Fallthrough if i + 1 < cases.len() => i += 1,
-                Flow::Fallthrough | Flow::Break | Flow::Next => return Ok(Flow::Next),
-                other => return Ok(other),
-            }
-        }
     }
 
     fn set_local(&mut self, slot: u16, v: Value) {
@@ -359,26 +287,11 @@ impl<'a> Machine<'a> {
                 // A string the state holds (`req.http.X ~ "..."`, `req.url.ext ~ ...`) is
                 // tested in place and copied out only when the match succeeds (its groups
                 // slice it); not set is tested as "".
-                let found = match in_place(self.state, &self.locals[self.base..], subject) {
-                    Some(s) => {
-                        let mut spans = NO_GROUPS;
-                        match regex_groups(self.program, *regex, s.bytes(), &mut spans) {
-                            Ok(true) => Some(Some((s.to_bytes(), spans))),
-                            Ok(false) => Some(None),
-                            Err(()) => {
-                                self.state.set_error("EREGRECUR");
-                                Some(None)
-                            }
-                        }
-                    }
-                    None => None,
-                };
+                let mut spans = NO_GROUPS;
+                let found = in_place(self.state, self.frame(), subject)
+                    .map(|s| match_in_place(self.program, &s, *regex, &mut spans));
                 let matched = match found {
-                    Some(Some((value, spans))) => {
-                        self.record_groups(&value, &spans);
-                        true
-                    }
-                    Some(None) => false,
+                    Some(found) => self.finish_match(found, &spans),
                     None => {
                         let s = self.eval(subject)?.to_bytes();
                         self.regex_match(*regex, &s)
@@ -502,22 +415,24 @@ impl<'a> Machine<'a> {
     /// the subject, not copies.
     fn regex_match(&mut self, idx: u32, subject: &Bytes) -> bool {
         let mut spans = NO_GROUPS;
-        match regex_groups(self.program, idx, subject, &mut spans) {
-            Ok(true) => {
-                self.record_groups(subject, &spans);
+        let found = regex_groups(self.program, idx, subject, &mut spans).map(|hit| hit.then(|| subject.clone()));
+        self.finish_match(found, &spans)
+    }
+
+    /// Settles a match [`match_in_place`] ran: a match records its groups; a PCRE2 error
+    /// (match limit) counts as no match and sets `fastly.error`.
+    fn finish_match(&mut self, found: Result<Option<Bytes>, ()>, spans: &GroupSpans) -> bool {
+        match found {
+            Ok(Some(subject)) => {
+                self.state.re_groups.record(subject, spans);
                 true
             }
-            Ok(false) => false,
+            Ok(None) => false,
             Err(()) => {
                 self.state.set_error("EREGRECUR");
                 false
             }
         }
-    }
-
-    /// After a successful match: `re.group.*` from the subject.
-    fn record_groups(&mut self, subject: &Bytes, spans: &GroupSpans) {
-        self.state.re_groups.record(subject, spans);
     }
 }
 
@@ -554,6 +469,14 @@ impl InPlace<'_> {
         }
     }
 
+    /// The string's bytes, `None` when not set (what `==` compares).
+    fn string(&self) -> Option<&[u8]> {
+        match self {
+            InPlace::NotSet => None,
+            _ => Some(self.bytes()),
+        }
+    }
+
     /// The string as a value of its own (shares the bytes; not set is `""`).
     fn to_bytes(&self) -> Bytes {
         match self {
@@ -576,6 +499,12 @@ fn in_place<'e>(state: &'e ReqState, frame: &'e [Value], e: &'e Expr) -> Option<
 }
 
 const NO_GROUPS: GroupSpans = GroupSpans::NONE;
+
+/// `~` on a string read in place: `Ok(Some(subject))` when it matches (the groups, in
+/// `spans`, slice the subject, which is copied out only then); not set is tested as "".
+fn match_in_place(program: &Program, s: &InPlace<'_>, regex: u32, spans: &mut GroupSpans) -> Result<Option<Bytes>, ()> {
+    Ok(regex_groups(program, regex, s.bytes(), spans)?.then(|| s.to_bytes()))
+}
 
 /// Whether regex `idx` matches `subject`, with where its groups lie: the prefilter
 /// first, then PCRE2 (JIT), in one pass. `Err` when PCRE2 gives up (match limit), which
@@ -648,6 +577,11 @@ fn compare(op: CompareOp, l: &Value, r: &Value) -> bool {
         (Value::NotSet, Value::NotSet) => Some(Ordering::Equal),
         _ => None,
     };
+    holds(op, ord)
+}
+
+/// Whether comparison `op` holds for two values ordered as `ord` (`None`: incomparable).
+fn holds(op: CompareOp, ord: Option<Ordering>) -> bool {
     match op {
         CompareOp::Eq => ord == Some(Ordering::Equal),
         CompareOp::Ne => ord != Some(Ordering::Equal),
@@ -749,6 +683,31 @@ fn compound(op: AssignOp, current: Value, v: Value, state: &mut ReqState) -> Val
             }
         }
         (_, current, _) => current,
+    }
+}
+
+/// A statement kind's name, for internal errors.
+fn stmt_name(kind: &StmtKind) -> &'static str {
+    match kind {
+        StmtKind::Set { .. } => "set",
+        StmtKind::Unset(_) => "unset",
+        StmtKind::Add { .. } => "add",
+        StmtKind::Call { .. } => "call",
+        StmtKind::Declare { .. } => "declare",
+        StmtKind::Return(_) => "return",
+        StmtKind::Error { .. } => "error",
+        StmtKind::Restart => "restart",
+        StmtKind::Esi => "esi",
+        StmtKind::Synthetic { .. } => "synthetic",
+        StmtKind::Log(_) => "log",
+        StmtKind::Goto(_) => "goto",
+        StmtKind::Label(_) => "a label",
+        StmtKind::If { .. } => "if",
+        StmtKind::Block(_) => "a block",
+        StmtKind::Eval(_) => "a function call",
+        StmtKind::Switch { .. } => "switch",
+        StmtKind::Break => "break",
+        StmtKind::Fallthrough => "fallthrough",
     }
 }
 

@@ -11,7 +11,7 @@ pub mod state;
 pub mod value;
 mod vars;
 
-pub use exec::{convert, reason, run, run_sub, stringify, STEP_BUDGET};
+pub use exec::{compile_code, convert, reason, run, run_sub, stringify, Code, STEP_BUDGET};
 
 /// State shared by every request of a program: rate counters, penalty boxes, counters and
 /// limiters (bound by name to the service's store, so they outlive the version), and the

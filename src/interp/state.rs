@@ -218,8 +218,8 @@ impl ReGroups {
     }
 
     /// After a successful match of `subject`: its groups, as the regex found them.
-    pub fn record(&mut self, subject: &Bytes, spans: &crate::ir::GroupSpans) {
-        self.subject = subject.clone();
+    pub fn record(&mut self, subject: Bytes, spans: &crate::ir::GroupSpans) {
+        self.subject = subject;
         self.spans = *spans;
     }
 }

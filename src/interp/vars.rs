@@ -38,30 +38,52 @@ pub fn get(state: &ReqState, program: &Program, runtime: &Runtime, var: &Var) ->
 /// `Some(Some(bytes))` when set, `Some(None)` when not set, `None` for a variable that is
 /// computed (read it with [`get`]). Agrees with [`get`] on every variable it answers for.
 pub fn peek<'s>(st: &'s ReqState, var: &Var) -> Option<Option<&'s Bytes>> {
-    use BVar::*;
     match var {
         Var::Header(obj, name) => Some(st.message(*obj).headers.get(name)),
-        Var::Builtin(b) => Some(Some(match b {
-            ReqMethod => &st.req.method,
-            ReqUrl | ReqTopurl => &st.req.url,
-            ReqProto => &st.req.proto,
-            BereqMethod => &st.bereq.method,
-            BereqUrl => &st.bereq.url,
-            BereqProto => &st.bereq.proto,
-            BerespResponse => &st.beresp.response,
-            BerespProto => &st.beresp.proto,
-            ObjResponse => &st.obj.response,
-            ObjProto => &st.obj.proto,
-            RespResponse => &st.resp.response,
-            RespProto => &st.resp.proto,
-            ServerHostname => &st.server_hostname,
-            ServerIdentity => &st.server_identity,
-            ServerDatacenter => &st.server_datacenter,
-            ReqServiceId => &st.service_id,
-            _ => return None,
-        })),
+        Var::Builtin(b) => string_field(*b).map(|field| Some(field(st))),
         _ => None,
     }
+}
+
+/// Reads a string variable the state holds as bytes.
+pub type StringField = for<'s> fn(&'s ReqState) -> &'s Bytes;
+
+/// The state field a string variable is, for the variables [`peek`] reads in place (the
+/// compiled program reads them through it without matching the variable per request).
+pub fn string_field(b: BVar) -> Option<StringField> {
+    use BVar::*;
+    Some(match b {
+        ReqMethod => |st| &st.req.method,
+        ReqUrl | ReqTopurl => |st| &st.req.url,
+        ReqProto => |st| &st.req.proto,
+        BereqMethod => |st| &st.bereq.method,
+        BereqUrl => |st| &st.bereq.url,
+        BereqProto => |st| &st.bereq.proto,
+        BerespResponse => |st| &st.beresp.response,
+        BerespProto => |st| &st.beresp.proto,
+        ObjResponse => |st| &st.obj.response,
+        ObjProto => |st| &st.obj.proto,
+        RespResponse => |st| &st.resp.response,
+        RespProto => |st| &st.resp.proto,
+        ServerHostname => |st| &st.server_hostname,
+        ServerIdentity => |st| &st.server_identity,
+        ServerDatacenter => |st| &st.server_datacenter,
+        ReqServiceId => |st| &st.service_id,
+        _ => return None,
+    })
+}
+
+/// The state field an INTEGER variable is, for the ones [`get`] reads straight from the
+/// state (statuses, `req.restarts`).
+pub fn int_field(b: BVar) -> Option<fn(&ReqState) -> i64> {
+    use BVar::*;
+    Some(match b {
+        ReqRestarts => |st| st.restarts,
+        BerespStatus => |st| st.beresp.status,
+        ObjStatus => |st| st.obj.status,
+        RespStatus => |st| st.resp.status,
+        _ => return None,
+    })
 }
 
 /// `backend.NAME.healthy`, `director.NAME.healthy`, `req.backend.healthy`: the probes'
@@ -464,20 +486,29 @@ pub fn url_ext(url: &Bytes) -> Bytes {
 
 /// A URL variable read in place: the URL it is part of and where.
 pub fn peek_part<'s>(st: &'s ReqState, var: &Var) -> Option<(&'s Bytes, std::ops::Range<usize>)> {
-    use BVar::*;
     let Var::Builtin(b) = var else { return None };
-    let (url, part) = match b {
-        ReqUrlPath => (&st.req.url, UrlPart::Path),
-        ReqUrlQs => (&st.req.url, UrlPart::Qs),
-        ReqUrlExt => (&st.req.url, UrlPart::Ext),
-        ReqUrlBasename => (&st.req.url, UrlPart::Basename),
-        BereqUrlPath => (&st.bereq.url, UrlPart::Path),
-        BereqUrlQs => (&st.bereq.url, UrlPart::Qs),
-        BereqUrlExt => (&st.bereq.url, UrlPart::Ext),
-        BereqUrlBasename => (&st.bereq.url, UrlPart::Basename),
-        _ => return None,
-    };
+    let (url, part) = url_field(*b)?;
+    let url = url(st);
     Some((url, url_part(url, part)))
+}
+
+/// The URL a URL-part variable (`req.url.path`, `bereq.url.ext`, ...) is cut from, and
+/// which part.
+pub fn url_field(b: BVar) -> Option<(StringField, UrlPart)> {
+    use BVar::*;
+    let req: StringField = |st| &st.req.url;
+    let bereq: StringField = |st| &st.bereq.url;
+    Some(match b {
+        ReqUrlPath => (req, UrlPart::Path),
+        ReqUrlQs => (req, UrlPart::Qs),
+        ReqUrlExt => (req, UrlPart::Ext),
+        ReqUrlBasename => (req, UrlPart::Basename),
+        BereqUrlPath => (bereq, UrlPart::Path),
+        BereqUrlQs => (bereq, UrlPart::Qs),
+        BereqUrlExt => (bereq, UrlPart::Ext),
+        BereqUrlBasename => (bereq, UrlPart::Basename),
+        _ => return None,
+    })
 }
 
 // ----- header subfields (`req.http.Cookie:name`, `Cache-Control:max-age`) -----

@@ -45,6 +45,7 @@ pub fn compile_with(unit: &ast::SourceUnit, model: &Model, testing: bool) -> (Pr
             }
         }
     }
+    c.program.code = crate::interp::compile_code(&c.program);
     (c.program, c.diags)
 }
 

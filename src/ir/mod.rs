@@ -42,6 +42,8 @@ pub fn runtime_supports_variable(catalog_name: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct Program {
     pub subs: Vec<Sub>,
+    /// The subroutines compiled to closures, by the same index as `subs` (what runs).
+    pub code: Vec<crate::interp::Code>,
     /// The compiled built-in subroutines, by `SubKind as usize`.
     pub entries: [Option<u32>; 10],
     pub backends: Vec<BackendInfo>,
@@ -103,13 +105,13 @@ pub struct Sub {
 }
 
 /// A statement with its id (index into the subroutine's span table).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Stmt {
     pub id: u32,
     pub kind: StmtKind,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum StmtKind {
     Set {
         place: Place,
@@ -166,13 +168,13 @@ pub enum StmtKind {
 }
 
 /// One `case` (or `default`) of a `switch`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Case {
     pub test: CaseTest,
     pub body: Vec<Stmt>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum CaseTest {
     Default,
     /// `case "text":` (the label converted to a string).
@@ -181,7 +183,7 @@ pub enum CaseTest {
     Matches(u32),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Return {
     /// `return;` from a custom subroutine.
     Bare,
@@ -289,7 +291,7 @@ pub enum Var {
 }
 
 /// A resolved expression.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Expr {
     Const(Value),
     Local(u16),

@@ -1,0 +1,472 @@
+//! Compiles each subroutine's resolved IR into closures, once, when the program is
+//! built. Statements become calls the machine makes in order; conditions, header writes,
+//! comparisons with constants and regex tests on strings the state holds become closures
+//! that read the request state directly, so a request pays for neither matching IR node
+//! kinds nor the tree evaluator's general cases. Leaves of rarer shapes keep running
+//! through the tree evaluator in `exec.rs` (`Machine::eval`, `Machine::cond`,
+//! `Machine::leaf`), which stays the one definition of their semantics.
+
+use bytes::Bytes;
+
+use super::{compound, holds, match_in_place, Flow, InPlace, Machine, NO_GROUPS};
+use crate::interp::builtins::Fault;
+use crate::interp::state::ReqState;
+use crate::interp::value::{Obj, Value};
+use crate::interp::vars::{self, StringField, UrlPart};
+use crate::ir::{BVar, Case, CaseTest, Expr, Place, Program, Return, Stmt, StmtKind, Sub, Var};
+use crate::syntax::ast::{AssignOp, CompareOp};
+
+type StepFn = Box<dyn Fn(&mut Machine<'_>) -> Result<Flow, Fault> + Send + Sync>;
+type TestFn = Box<dyn Fn(&mut Machine<'_>) -> Result<bool, Fault> + Send + Sync>;
+type ValueFn = Box<dyn Fn(&mut Machine<'_>) -> Result<Value, Fault> + Send + Sync>;
+
+/// A subroutine's compiled body.
+pub struct Code {
+    body: Block,
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Code({} statements)", self.body.steps.len())
+    }
+}
+
+impl Code {
+    pub(super) fn run(&self, m: &mut Machine<'_>) -> Result<Flow, Fault> {
+        self.body.run(m)
+    }
+}
+
+/// Compiles every subroutine of `program` (by index, as `Program::subs`).
+pub fn compile(program: &Program) -> Vec<Code> {
+    program
+        .subs
+        .iter()
+        .enumerate()
+        .map(|(idx, sub)| Code { body: block(&Cx { sub: idx as u32, def: sub }, &sub.body) })
+        .collect()
+}
+
+/// What compiling one subroutine needs to know.
+struct Cx<'p> {
+    sub: u32,
+    def: &'p Sub,
+}
+
+/// A compiled statement list.
+struct Block {
+    sub: u32,
+    steps: Box<[StepFn]>,
+    /// The statements' ids (`lacquer test --coverage` marks them as they run).
+    ids: Box<[u32]>,
+    /// Where each label of this block stands: `(label, position)`.
+    labels: Box<[(u32, usize)]>,
+}
+
+impl Block {
+    fn run(&self, m: &mut Machine<'_>) -> Result<Flow, Fault> {
+        m.count_steps(self.steps.len())?;
+        let mut i = 0;
+        while let Some(step) = self.steps.get(i) {
+            if m.coverage.is_some() {
+                m.cover(self.sub, self.ids[i]);
+            }
+            match step(m)? {
+                Flow::Next => i += 1,
+                // Fastly only jumps forward: to a later label of this block, or out to an
+                // enclosing one.
+                Flow::Goto(label) => match self.labels.iter().find(|&&(l, at)| l == label && at > i) {
+                    Some(&(_, at)) => i = at,
+                    None => return Ok(Flow::Goto(label)),
+                },
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Next)
+    }
+}
+
+fn block(cx: &Cx<'_>, stmts: &[Stmt]) -> Block {
+    Block {
+        sub: cx.sub,
+        steps: stmts.iter().map(|s| step(cx, &s.kind)).collect(),
+        ids: stmts.iter().map(|s| s.id).collect(),
+        labels: stmts
+            .iter()
+            .enumerate()
+            .filter_map(|(at, s)| match s.kind {
+                StmtKind::Label(l) => Some((l, at)),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
+    match kind {
+        StmtKind::Set { place: Place::Var(Var::Header(obj, name)), op: AssignOp::Assign, value } => {
+            let (obj, name) = (*obj, name.clone());
+            match Src::of(value) {
+                // A string the program or the state holds is shared, not copied.
+                Some(src) => {
+                    let fallback = value_fn(value);
+                    Box::new(move |m| {
+                        let v = match src.peek(m.state, m.frame()) {
+                            Some(v) => v.cloned().unwrap_or_default(),
+                            None => fallback(m)?.into_bytes(),
+                        };
+                        m.state.message_mut(obj).headers.set_shared(&name, v);
+                        Ok(Flow::Next)
+                    })
+                }
+                None => {
+                    let value = value_fn(value);
+                    Box::new(move |m| {
+                        let v = value(m)?.into_bytes();
+                        m.state.message_mut(obj).headers.set_shared(&name, v);
+                        Ok(Flow::Next)
+                    })
+                }
+            }
+        }
+        StmtKind::Unset(Place::Var(Var::Header(obj, name))) => {
+            let (obj, name) = (*obj, name.clone());
+            Box::new(move |m| {
+                m.state.message_mut(obj).headers.remove(&name);
+                Ok(Flow::Next)
+            })
+        }
+        StmtKind::Set { place: Place::Local(slot), op: AssignOp::Assign, value } => {
+            let (slot, value) = (*slot, value_fn(value));
+            Box::new(move |m| {
+                let v = value(m)?;
+                m.set_local(slot, v);
+                Ok(Flow::Next)
+            })
+        }
+        StmtKind::Set { place, op, value } => {
+            let (place, op, value) = (place.clone(), *op, value_fn(value));
+            Box::new(move |m| {
+                let v = value(m)?;
+                let v = if op == AssignOp::Assign { v } else { compound(op, m.read_place(&place), v, m.state) };
+                m.write_place(&place, v);
+                Ok(Flow::Next)
+            })
+        }
+        StmtKind::Declare { slot, init } => {
+            let slot = *slot;
+            match init {
+                Some(e) => {
+                    let value = value_fn(e);
+                    Box::new(move |m| {
+                        let v = value(m)?;
+                        m.set_local(slot, v);
+                        Ok(Flow::Next)
+                    })
+                }
+                None => {
+                    let zero = cx.def.slot_init.get(slot as usize).cloned().unwrap_or(Value::NotSet);
+                    Box::new(move |m| {
+                        m.set_local(slot, zero.clone());
+                        Ok(Flow::Next)
+                    })
+                }
+            }
+        }
+        StmtKind::Call { sub, args } => {
+            let (sub, args) = (*sub, values(args));
+            Box::new(move |m| {
+                let args = args.iter().map(|a| a(m)).collect::<Result<Vec<_>, _>>()?;
+                Ok(match m.call_saving_groups(sub, args)? {
+                    Flow::Action(a) => Flow::Action(a),
+                    _ => Flow::Next,
+                })
+            })
+        }
+        StmtKind::Return(Return::Action(a)) => {
+            let a = a.clone();
+            Box::new(move |_| Ok(Flow::Action(a.clone())))
+        }
+        StmtKind::Return(Return::Bare) => Box::new(|_| Ok(Flow::Return(None))),
+        StmtKind::Return(Return::Value(e)) => {
+            let value = value_fn(e);
+            Box::new(move |m| Ok(Flow::Return(Some(value(m)?))))
+        }
+        StmtKind::If { branches, otherwise } => {
+            let branches: Box<[(TestFn, Block)]> = branches.iter().map(|(c, b)| (test(c), block(cx, b))).collect();
+            let otherwise = block(cx, otherwise);
+            Box::new(move |m| {
+                for (cond, body) in branches.iter() {
+                    if cond(m)? {
+                        return body.run(m);
+                    }
+                }
+                otherwise.run(m)
+            })
+        }
+        StmtKind::Block(body) => {
+            let body = block(cx, body);
+            Box::new(move |m| body.run(m))
+        }
+        StmtKind::Switch { subject, cases } => switch(cx, subject, cases),
+        StmtKind::Goto(label) => {
+            let label = *label;
+            Box::new(move |_| Ok(Flow::Goto(label)))
+        }
+        StmtKind::Label(_) => Box::new(|_| Ok(Flow::Next)),
+        StmtKind::Break => Box::new(|_| Ok(Flow::Break)),
+        StmtKind::Fallthrough => Box::new(|_| Ok(Flow::Fallthrough)),
+        leaf @ (StmtKind::Unset(_)
+        | StmtKind::Add { .. }
+        | StmtKind::Error { .. }
+        | StmtKind::Restart
+        | StmtKind::Esi
+        | StmtKind::Synthetic { .. }
+        | StmtKind::Log(_)
+        | StmtKind::Eval(_)) => {
+            let leaf = leaf.clone();
+            Box::new(move |m| m.leaf(&leaf))
+        }
+    }
+}
+
+/// `switch` (undocumented by Fastly; falco's semantics): the subject as a string is
+/// compared with each case label in order, `default` only when none matches; the chosen
+/// body runs to `break` or its end, or on into the next body after `fallthrough`.
+fn switch(cx: &Cx<'_>, subject: &Expr, cases: &[Case]) -> StepFn {
+    enum Test {
+        Default,
+        Equals(ValueFn),
+        Matches(u32),
+    }
+    let subject = value_fn(subject);
+    let cases: Box<[(Test, Block)]> = cases
+        .iter()
+        .map(|c| {
+            let t = match &c.test {
+                CaseTest::Default => Test::Default,
+                CaseTest::Equals(label) => Test::Equals(value_fn(label)),
+                CaseTest::Matches(regex) => Test::Matches(*regex),
+            };
+            (t, block(cx, &c.body))
+        })
+        .collect();
+    let default = cases.iter().position(|(t, _)| matches!(t, Test::Default));
+    Box::new(move |m| {
+        let v = subject(m)?;
+        let subject = super::stringify(&v, m.program);
+        let mut chosen = None;
+        for (i, (t, _)) in cases.iter().enumerate() {
+            let hit = match t {
+                Test::Default => false,
+                Test::Equals(label) => {
+                    let label = label(m)?;
+                    super::stringify(&label, m.program) == subject
+                }
+                Test::Matches(regex) => m.regex_match(*regex, &subject),
+            };
+            if hit {
+                chosen = Some(i);
+                break;
+            }
+        }
+        let Some(mut i) = chosen.or(default) else { return Ok(Flow::Next) };
+        loop {
+            match cases[i].1.run(m)? {
+                Flow::Fallthrough if i + 1 < cases.len() => i += 1,
+                Flow::Fallthrough | Flow::Break | Flow::Next => return Ok(Flow::Next),
+                other => return Ok(other),
+            }
+        }
+    })
+}
+
+/// A condition, straight to a `bool`.
+fn test(e: &Expr) -> TestFn {
+    match e {
+        Expr::Var(Var::Header(obj, name)) => {
+            let (obj, name) = (*obj, name.clone());
+            Box::new(move |m| Ok(m.state.message(obj).headers.contains(&name)))
+        }
+        Expr::Not(inner) => {
+            let inner = test(inner);
+            Box::new(move |m| Ok(!inner(m)?))
+        }
+        Expr::And(ops) => {
+            let ops: Box<[TestFn]> = ops.iter().map(test).collect();
+            Box::new(move |m| {
+                for o in ops.iter() {
+                    if !o(m)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            })
+        }
+        Expr::Or(ops) => {
+            let ops: Box<[TestFn]> = ops.iter().map(test).collect();
+            Box::new(move |m| {
+                for o in ops.iter() {
+                    if o(m)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            })
+        }
+        Expr::Compare { op: op @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs }
+            if Src::of(lhs).is_some() && Src::of(rhs).is_some() =>
+        {
+            let (l, r) = (Src::of(lhs).unwrap_or(Src::NOT_SET), Src::of(rhs).unwrap_or(Src::NOT_SET));
+            let eq = *op == CompareOp::Eq;
+            let whole = e.clone();
+            Box::new(move |m| {
+                let frame = m.frame();
+                match (l.in_place(m.state, frame), r.in_place(m.state, frame)) {
+                    // As `compare`: two strings by their bytes, not set equals only not set.
+                    (Some(a), Some(b)) => Ok((a.string() == b.string()) == eq),
+                    _ => Ok(m.eval(&whole)?.truthy()),
+                }
+            })
+        }
+        Expr::Compare { op, lhs, rhs } => match (int_field(lhs), &**rhs) {
+            (Some(field), Expr::Const(Value::Integer(k))) => {
+                let (op, k) = (*op, *k);
+                Box::new(move |m| Ok(holds(op, Some(field(m.state).cmp(&k)))))
+            }
+            _ => fallback_test(e),
+        },
+        Expr::Match { negate, subject, regex } => match Src::of(subject) {
+            Some(src) => {
+                let (negate, regex, whole) = (*negate, *regex, e.clone());
+                Box::new(move |m| {
+                    let mut spans = NO_GROUPS;
+                    let found = match src.in_place(m.state, m.frame()) {
+                        Some(s) => match_in_place(m.program, &s, regex, &mut spans),
+                        None => return Ok(m.eval(&whole)?.truthy()),
+                    };
+                    Ok(m.finish_match(found, &spans) != negate)
+                })
+            }
+            None => fallback_test(e),
+        },
+        Expr::MatchAcl { negate, subject, acl } => match (&**subject, &**acl) {
+            (Expr::Var(Var::Builtin(BVar::ClientIp)), Expr::Const(Value::Acl(a))) => {
+                let (negate, a) = (*negate, *a as usize);
+                Box::new(move |m| Ok(m.program.acls.get(a).is_some_and(|acl| acl.matches(m.state.client_ip)) != negate))
+            }
+            _ => fallback_test(e),
+        },
+        _ => fallback_test(e),
+    }
+}
+
+fn fallback_test(e: &Expr) -> TestFn {
+    let e = e.clone();
+    Box::new(move |m| m.cond(&e))
+}
+
+/// An INTEGER variable the state holds as a plain field.
+fn int_field(e: &Expr) -> Option<fn(&ReqState) -> i64> {
+    match e {
+        Expr::Var(Var::Builtin(b)) => vars::int_field(*b),
+        _ => None,
+    }
+}
+
+fn values(args: &[Expr]) -> Box<[ValueFn]> {
+    args.iter().map(value_fn).collect()
+}
+
+/// An expression's value.
+fn value_fn(e: &Expr) -> ValueFn {
+    match e {
+        Expr::Const(v) => {
+            let v = v.clone();
+            Box::new(move |_| Ok(v.clone()))
+        }
+        Expr::Local(slot) => {
+            let slot = *slot;
+            Box::new(move |m| Ok(m.local(slot)))
+        }
+        Expr::Var(Var::Builtin(b)) if vars::int_field(*b).is_some() => {
+            let field = vars::int_field(*b).unwrap_or(|_| 0);
+            Box::new(move |m| Ok(Value::Integer(field(m.state))))
+        }
+        Expr::Var(var) => {
+            let var = var.clone();
+            Box::new(move |m| Ok(vars::get(m.state, m.program, m.runtime, &var)))
+        }
+        Expr::Not(_) | Expr::And(_) | Expr::Or(_) => {
+            let t = test(e);
+            Box::new(move |m| Ok(Value::Bool(t(m)?)))
+        }
+        _ => {
+            let e = e.clone();
+            Box::new(move |m| m.eval(&e))
+        }
+    }
+}
+
+/// A string-valued expression whose value the program or the state holds: read in
+/// place, with no copy and no reference-count round trip.
+enum Src {
+    /// A constant string, or not set (`None`).
+    Const(Option<Bytes>),
+    /// A local; only STRING locals read in place (the others give `None`).
+    Local(u16),
+    Header(Obj, Bytes),
+    Field(StringField),
+    /// Part of a URL (`req.url.ext`): readable in place, but only as a slice.
+    UrlPart(StringField, UrlPart),
+}
+
+impl Src {
+    const NOT_SET: Src = Src::Const(None);
+
+    fn of(e: &Expr) -> Option<Src> {
+        Some(match e {
+            Expr::Const(Value::String(b)) => Src::Const(Some(b.clone())),
+            Expr::Const(Value::NotSet) => Src::Const(None),
+            Expr::Local(slot) => Src::Local(*slot),
+            Expr::Var(Var::Header(obj, name)) => Src::Header(*obj, name.clone()),
+            Expr::Var(Var::Builtin(b)) => match vars::string_field(*b) {
+                Some(field) => Src::Field(field),
+                None => {
+                    let (url, part) = vars::url_field(*b)?;
+                    Src::UrlPart(url, part)
+                }
+            },
+            _ => return None,
+        })
+    }
+
+    /// `Some(Some(bytes))` for a string, `Some(None)` for not set, `None` when the value is
+    /// not a whole string the state holds (evaluate the expression instead).
+    fn peek<'s>(&'s self, st: &'s ReqState, frame: &'s [Value]) -> Option<Option<&'s Bytes>> {
+        match self {
+            Src::Const(c) => Some(c.as_ref()),
+            Src::Local(slot) => match frame.get(*slot as usize)? {
+                Value::String(b) => Some(Some(b)),
+                Value::NotSet => Some(None),
+                _ => None,
+            },
+            Src::Header(obj, name) => Some(st.message(*obj).headers.get(name)),
+            Src::Field(field) => Some(Some(field(st))),
+            Src::UrlPart(..) => None,
+        }
+    }
+
+    fn in_place<'s>(&'s self, st: &'s ReqState, frame: &'s [Value]) -> Option<InPlace<'s>> {
+        match self {
+            Src::UrlPart(url, part) => {
+                let url = url(st);
+                Some(InPlace::Part(url, vars::url_part(url, *part)))
+            }
+            other => Some(match other.peek(st, frame)? {
+                Some(b) => InPlace::Whole(b),
+                None => InPlace::NotSet,
+            }),
+        }
+    }
+}
