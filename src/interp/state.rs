@@ -11,15 +11,32 @@ use super::value::{Obj, Value};
 /// An ordered, case-insensitive multimap of header fields.
 #[derive(Debug, Default)]
 pub struct Headers {
-    entries: Vec<(Bytes, Bytes)>,
+    fields: Vec<Field>,
     /// Some name may occur more than once (only `add` makes that so); when not, `set`
     /// and `unset` stop at the first instance.
     repeated: bool,
 }
 
+/// One header field, with a key of its name (case folded) that a lookup compares before
+/// the name itself: looking a name up in a list of fields costs one word comparison
+/// per field that does not match.
+#[derive(Debug, Clone)]
+struct Field {
+    key: u64,
+    name: Bytes,
+    value: Bytes,
+}
+
+impl Field {
+    fn new(name: Bytes, value: Bytes) -> Field {
+        Field { key: Name::new(&name).key, name, value }
+    }
+}
+
 impl PartialEq for Headers {
     fn eq(&self, other: &Headers) -> bool {
-        self.entries == other.entries
+        self.fields.len() == other.fields.len()
+            && self.fields.iter().zip(&other.fields).all(|(a, b)| a.name == b.name && a.value == b.value)
     }
 }
 
@@ -30,12 +47,12 @@ const SPARE_FIELDS: usize = 12;
 
 impl Clone for Headers {
     fn clone(&self) -> Headers {
-        if self.entries.is_empty() {
+        if self.fields.is_empty() {
             return Headers::default();
         }
-        let mut entries = Vec::with_capacity(self.entries.len() + SPARE_FIELDS);
-        entries.extend(self.entries.iter().cloned());
-        Headers { entries, repeated: self.repeated }
+        let mut fields = Vec::with_capacity(self.fields.len() + SPARE_FIELDS);
+        fields.extend(self.fields.iter().cloned());
+        Headers { fields, repeated: self.repeated }
     }
 }
 
@@ -46,11 +63,21 @@ impl Headers {
 
     /// The first value of a field.
     pub fn get(&self, name: &[u8]) -> Option<&Bytes> {
-        self.entries.iter().find(|(n, _)| same_name(n, name)).map(|(_, v)| v)
+        self.find(&Name::new(name))
+    }
+
+    /// [`Headers::get`] by a prepared name.
+    pub fn get_named(&self, name: &HeaderName) -> Option<&Bytes> {
+        self.find(&name.name())
+    }
+
+    fn find(&self, name: &Name<'_>) -> Option<&Bytes> {
+        self.fields.iter().find(|f| name.matches(f)).map(|f| &f.value)
     }
 
     pub fn get_all<'a>(&'a self, name: &'a [u8]) -> impl Iterator<Item = &'a Bytes> + 'a {
-        self.entries.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+        let name = Name::new(name);
+        self.fields.iter().filter(move |f| name.matches(f)).map(|f| &f.value)
     }
 
     pub fn contains(&self, name: &[u8]) -> bool {
@@ -59,7 +86,7 @@ impl Headers {
 
     /// Replaces every instance of a field with one value (VCL `set`).
     pub fn set(&mut self, name: &[u8], value: Bytes) {
-        if let Err(value) = self.replace(name, value) {
+        if let Err(value) = self.replace(&Name::new(name), value) {
             self.push(Bytes::copy_from_slice(name), value);
         }
     }
@@ -67,34 +94,46 @@ impl Headers {
     /// [`Headers::set`] with a name the caller already holds as `Bytes` (compiled header
     /// names): a new field shares it instead of copying.
     pub fn set_shared(&mut self, name: &Bytes, value: Bytes) {
-        if let Err(value) = self.replace(name, value) {
+        if let Err(value) = self.replace(&Name::new(name), value) {
             self.push(name.clone(), value);
+        }
+    }
+
+    /// [`Headers::set`] by a prepared name (shared, not copied, when the field is new).
+    pub fn set_named(&mut self, name: &HeaderName, value: Bytes) {
+        if let Err(value) = self.replace(&name.name(), value) {
+            self.reserve();
+            self.fields.push(Field { key: name.key, name: name.bytes.clone(), value });
         }
     }
 
     /// Puts `value` in the first instance of `name` and drops the others; gives the value
     /// back when there is no such field.
-    fn replace(&mut self, name: &[u8], value: Bytes) -> Result<(), Bytes> {
-        let Some(first) = self.entries.iter().position(|(n, _)| same_name(n, name)) else {
+    fn replace(&mut self, name: &Name<'_>, value: Bytes) -> Result<(), Bytes> {
+        let Some(first) = self.fields.iter().position(|f| name.matches(f)) else {
             return Err(value);
         };
-        self.entries[first].1 = value;
+        self.fields[first].value = value;
         let rest = first + 1;
-        if self.repeated && self.entries[rest..].iter().any(|(n, _)| same_name(n, name)) {
+        if self.repeated && self.fields[rest..].iter().any(|f| name.matches(f)) {
             let mut i = 0;
-            self.entries.retain(|(n, _)| {
+            self.fields.retain(|f| {
                 i += 1;
-                i <= rest || !n.eq_ignore_ascii_case(name)
+                i <= rest || !name.matches(f)
             });
         }
         Ok(())
     }
 
     fn push(&mut self, name: Bytes, value: Bytes) {
-        if self.entries.capacity() == 0 {
-            self.entries.reserve(SPARE_FIELDS);
+        self.reserve();
+        self.fields.push(Field::new(name, value));
+    }
+
+    fn reserve(&mut self) {
+        if self.fields.capacity() == 0 {
+            self.fields.reserve(SPARE_FIELDS);
         }
-        self.entries.push((name, value));
     }
 
     /// Appends an instance, noting when the name was already there.
@@ -117,39 +156,161 @@ impl Headers {
 
     /// Removes every instance of a field (VCL `unset`).
     pub fn remove(&mut self, name: &[u8]) {
-        let Some(first) = self.entries.iter().position(|(n, _)| same_name(n, name)) else { return };
-        self.entries.remove(first);
+        self.remove_by(&Name::new(name))
+    }
+
+    /// [`Headers::remove`] by a prepared name.
+    pub fn remove_named(&mut self, name: &HeaderName) {
+        self.remove_by(&name.name())
+    }
+
+    fn remove_by(&mut self, name: &Name<'_>) {
+        let Some(first) = self.fields.iter().position(|f| name.matches(f)) else { return };
+        self.fields.remove(first);
         if self.repeated {
-            self.entries.retain(|(n, _)| !same_name(n, name));
+            self.fields.retain(|f| !name.matches(f));
         }
     }
 
     /// Removes every field whose name starts with `prefix` (`unset req.http.X-*`).
     pub fn remove_prefix(&mut self, prefix: &[u8]) {
-        self.entries.retain(|(n, _)| !(n.len() >= prefix.len() && n[..prefix.len()].eq_ignore_ascii_case(prefix)));
+        self.fields.retain(|f| {
+            let n = &f.name;
+            !(n.len() >= prefix.len() && n[..prefix.len()].eq_ignore_ascii_case(prefix))
+        });
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &Bytes)> {
-        self.entries.iter().map(|(n, v)| (n, v))
+        self.fields.iter().map(|f| (&f.name, &f.value))
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.fields.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.fields.is_empty()
     }
 
     pub fn retain(&mut self, mut keep: impl FnMut(&[u8], &[u8]) -> bool) {
-        self.entries.retain(|(n, v)| keep(n, v));
+        self.fields.retain(|f| keep(&f.name, &f.value));
     }
 }
 
-/// Header names compare case-insensitively; VCL usually spells a name as the message
-/// does, so the byte-wise comparison settles most lookups before the per-letter one.
+/// Header names compare case-insensitively (ASCII letters only).
+#[cfg(test)]
 fn same_name(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && (a == b || a.eq_ignore_ascii_case(b))
+    Name::new(b).same(a)
+}
+
+/// A header name prepared once, where a compiled program names a header: what a lookup
+/// would otherwise work out from the name on every call.
+#[derive(Debug, Clone)]
+pub struct HeaderName {
+    bytes: Bytes,
+    key: u64,
+    folded: Option<(u64, u64)>,
+}
+
+impl HeaderName {
+    pub fn new(bytes: Bytes) -> HeaderName {
+        let Name { key, folded, .. } = Name::new(&bytes);
+        HeaderName { key, folded, bytes }
+    }
+
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+
+    fn name(&self) -> Name<'_> {
+        Name { name: &self.bytes, folded: self.folded, key: self.key }
+    }
+}
+
+/// A header name being looked for: its key, and (names are short) the name as at most
+/// two machine words with its letters folded, so the field whose key matches is
+/// confirmed without a call into `memcmp`.
+struct Name<'a> {
+    name: &'a [u8],
+    folded: Option<(u64, u64)>,
+    key: u64,
+}
+
+impl<'a> Name<'a> {
+    #[inline(always)]
+    fn new(name: &'a [u8]) -> Name<'a> {
+        let n = name.len() as u64;
+        match words(name) {
+            Some((a, b)) => {
+                let (a, b) = (lower(a), lower(b));
+                Name { name, folded: Some((a, b)), key: a ^ b.rotate_left(32) ^ n << 56 }
+            }
+            None => {
+                // Longer names: the key covers the first sixteen bytes and the last eight.
+                let word = |at: usize| lower(u64::from_le_bytes(name[at..at + 8].try_into().unwrap_or([0; 8])));
+                let key = word(0) ^ word(8).rotate_left(32) ^ word(name.len() - 8).rotate_left(16) ^ n << 56;
+                Name { name, folded: None, key }
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn matches(&self, field: &Field) -> bool {
+        field.key == self.key && self.same(&field.name)
+    }
+
+    /// The name itself, compared.
+    #[inline(always)]
+    fn same(&self, name: &[u8]) -> bool {
+        if name.len() != self.name.len() {
+            return false;
+        }
+        match (self.folded, words(name)) {
+            (Some((x0, x1)), Some((y0, y1))) => x0 == lower(y0) && x1 == lower(y1),
+            _ => name.eq_ignore_ascii_case(self.name),
+        }
+    }
+}
+
+/// Whether two byte strings are equal; short ones (what VCL compares most: methods,
+/// header values, route names) are compared as machine words without a call into `memcmp`.
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    match (words(a), words(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// A string of at most 16 bytes as two words that together hold every byte of it, read
+/// from both ends (the reads overlap). Two strings of the same length are equal exactly
+/// when their words are. `None` for longer strings.
+#[inline(always)]
+fn words(s: &[u8]) -> Option<(u64, u64)> {
+    let n = s.len();
+    let word = |at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
+    let half = |at: usize| u64::from(u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or([0; 4])));
+    Some(match n {
+        0 => (0, 0),
+        1..=3 => (u64::from(s[0]) | u64::from(s[n / 2]) << 8 | u64::from(s[n - 1]) << 16, 0),
+        4..=7 => (half(0) | half(n - 4) << 32, 0),
+        8..=16 => (word(0), word(n - 8)),
+        _ => return None,
+    })
+}
+
+/// Every ASCII capital in a word of bytes made lower case (other bytes unchanged).
+#[inline(always)]
+fn lower(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low7 = x & (0x7f * ONES);
+    // A byte's top bit after each add: its low seven bits are at least `A`, above `Z`.
+    let at_least_a = low7 + (0x80 - u64::from(b'A')) * ONES;
+    let above_z = low7 + (0x80 - u64::from(b'Z') - 1) * ONES;
+    let capital = at_least_a & !above_z & !x & (0x80 * ONES);
+    x | (capital >> 2)
 }
 
 /// One HTTP message as VCL sees it.
@@ -460,6 +621,30 @@ mod tests {
         h.add(b"x-b", Bytes::new());
         h.remove_prefix(b"X-");
         assert_eq!(h.len(), 1);
+    }
+
+    #[test]
+    fn word_comparisons_agree_with_byte_comparisons() {
+        // Every length up to past the word path, names differing in one byte or in case
+        // only, and the token characters whose codes differ by 0x20 (`^`/`~`, `@`/`` ` ``).
+        let alphabet = b"aAzZ-_^~@`[{09";
+        for len in 0..20 {
+            for (i, &x) in alphabet.iter().enumerate() {
+                for &y in &alphabet[i..] {
+                    for at in 0..len {
+                        let a: Vec<u8> = (0..len).map(|k| if k == at { x } else { b"Xy-Z"[k % 4] }).collect();
+                        let b: Vec<u8> = (0..len).map(|k| if k == at { y } else { b"Xy-Z"[k % 4] }).collect();
+                        assert_eq!(same_bytes(&a, &b), a == b, "{a:?} {b:?}");
+                        assert_eq!(same_name(&a, &b), a.eq_ignore_ascii_case(&b), "{a:?} {b:?}");
+                        let upper = b.to_ascii_uppercase();
+                        assert_eq!(same_name(&a, &upper), a.eq_ignore_ascii_case(&upper), "{a:?} {upper:?}");
+                    }
+                }
+            }
+        }
+        assert!(!same_bytes(b"GET", b"GE"));
+        assert!(same_name(b"X-Canonical-Host", b"x-canonical-host"));
+        assert!(!same_name(b"Strict-Transport-Security", b"Strict-Transport-Securitx"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use super::{compound, holds, match_in_place, Flow, InPlace, Machine, NO_GROUPS};
 use crate::interp::builtins::Fault;
-use crate::interp::state::ReqState;
+use crate::interp::state::{same_bytes, HeaderName, ReqState};
 use crate::interp::value::{Obj, Value};
 use crate::interp::vars::{self, StringField, UrlPart};
 use crate::ir::{BVar, Case, CaseTest, Expr, Place, Program, Return, Stmt, StmtKind, Sub, Var};
@@ -105,7 +105,7 @@ fn block(cx: &Cx<'_>, stmts: &[Stmt]) -> Block {
 fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
     match kind {
         StmtKind::Set { place: Place::Var(Var::Header(obj, name)), op: AssignOp::Assign, value } => {
-            let (obj, name) = (*obj, name.clone());
+            let (obj, name) = (*obj, HeaderName::new(name.clone()));
             match Src::of(value) {
                 // A string the program or the state holds is shared, not copied.
                 Some(src) => {
@@ -115,7 +115,7 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                             Some(v) => v.cloned().unwrap_or_default(),
                             None => fallback(m)?.into_bytes(),
                         };
-                        m.state.message_mut(obj).headers.set_shared(&name, v);
+                        m.state.message_mut(obj).headers.set_named(&name, v);
                         Ok(Flow::Next)
                     })
                 }
@@ -123,16 +123,16 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                     let value = value_fn(value);
                     Box::new(move |m| {
                         let v = value(m)?.into_bytes();
-                        m.state.message_mut(obj).headers.set_shared(&name, v);
+                        m.state.message_mut(obj).headers.set_named(&name, v);
                         Ok(Flow::Next)
                     })
                 }
             }
         }
         StmtKind::Unset(Place::Var(Var::Header(obj, name))) => {
-            let (obj, name) = (*obj, name.clone());
+            let (obj, name) = (*obj, HeaderName::new(name.clone()));
             Box::new(move |m| {
-                m.state.message_mut(obj).headers.remove(&name);
+                m.state.message_mut(obj).headers.remove_named(&name);
                 Ok(Flow::Next)
             })
         }
@@ -193,8 +193,16 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
             Box::new(move |m| Ok(Flow::Return(Some(value(m)?))))
         }
         StmtKind::If { branches, otherwise } => {
-            let branches: Box<[(TestFn, Block)]> = branches.iter().map(|(c, b)| (test(c), block(cx, b))).collect();
+            let mut branches: Vec<(TestFn, Block)> = branches.iter().map(|(c, b)| (test(c), block(cx, b))).collect();
             let otherwise = block(cx, otherwise);
+            // The commonest shape, `if (...) { ... }`, without the loop over branches or
+            // an empty `else` to run.
+            if branches.len() == 1 && otherwise.steps.is_empty() {
+                if let Some((cond, body)) = branches.pop() {
+                    return Box::new(move |m| if cond(m)? { body.run(m) } else { Ok(Flow::Next) });
+                }
+            }
+            let branches = branches.into_boxed_slice();
             Box::new(move |m| {
                 for (cond, body) in branches.iter() {
                     if cond(m)? {
@@ -281,12 +289,21 @@ fn switch(cx: &Cx<'_>, subject: &Expr, cases: &[Case]) -> StepFn {
     })
 }
 
+/// Two strings (`None`: not set) as `==` compares them.
+fn opt_eq(a: Option<&[u8]>, b: Option<&[u8]>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same_bytes(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 /// A condition, straight to a `bool`.
 fn test(e: &Expr) -> TestFn {
     match e {
         Expr::Var(Var::Header(obj, name)) => {
-            let (obj, name) = (*obj, name.clone());
-            Box::new(move |m| Ok(m.state.message(obj).headers.contains(&name)))
+            let (obj, name) = (*obj, HeaderName::new(name.clone()));
+            Box::new(move |m| Ok(m.state.message(obj).headers.get_named(&name).is_some()))
         }
         Expr::Not(inner) => {
             let inner = test(inner);
@@ -314,20 +331,38 @@ fn test(e: &Expr) -> TestFn {
                 Ok(false)
             })
         }
-        Expr::Compare { op: op @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs }
-            if Src::of(lhs).is_some() && Src::of(rhs).is_some() =>
-        {
-            let (l, r) = (Src::of(lhs).unwrap_or(Src::NOT_SET), Src::of(rhs).unwrap_or(Src::NOT_SET));
+        Expr::Compare { op: op @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs } => {
             let eq = *op == CompareOp::Eq;
-            let whole = e.clone();
-            Box::new(move |m| {
-                let frame = m.frame();
-                match (l.in_place(m.state, frame), r.in_place(m.state, frame)) {
-                    // As `compare`: two strings by their bytes, not set equals only not set.
-                    (Some(a), Some(b)) => Ok((a.string() == b.string()) == eq),
-                    _ => Ok(m.eval(&whole)?.truthy()),
+            match (Src::of(lhs), Src::of(rhs)) {
+                // A string compared with a constant (`req.method == "POST"`): as `compare`,
+                // two strings by their bytes, not set equals only not set.
+                (Some(Src::Field(field)), Some(Src::Const(Some(c)))) => {
+                    Box::new(move |m| Ok(same_bytes(field(m.state), &c) == eq))
                 }
-            })
+                (Some(Src::Header(obj, name)), Some(Src::Const(c))) => Box::new(move |m| {
+                    let v = m.state.message(obj).headers.get_named(&name);
+                    Ok(opt_eq(v.map(|b| &b[..]), c.as_deref()) == eq)
+                }),
+                (Some(Src::Local(slot)), Some(Src::Const(c))) => {
+                    let whole = e.clone();
+                    Box::new(move |m| match m.frame().get(slot as usize) {
+                        Some(Value::String(b)) => Ok(opt_eq(Some(b), c.as_deref()) == eq),
+                        Some(Value::NotSet) => Ok(c.is_none() == eq),
+                        _ => Ok(m.eval(&whole)?.truthy()),
+                    })
+                }
+                (Some(l), Some(r)) => {
+                    let whole = e.clone();
+                    Box::new(move |m| {
+                        let frame = m.frame();
+                        match (l.in_place(m.state, frame), r.in_place(m.state, frame)) {
+                            (Some(a), Some(b)) => Ok(opt_eq(a.string(), b.string()) == eq),
+                            _ => Ok(m.eval(&whole)?.truthy()),
+                        }
+                    })
+                }
+                _ => fallback_test(e),
+            }
         }
         Expr::Compare { op, lhs, rhs } => match (int_field(lhs), &**rhs) {
             (Some(field), Expr::Const(Value::Integer(k))) => {
@@ -415,21 +450,19 @@ enum Src {
     Const(Option<Bytes>),
     /// A local; only STRING locals read in place (the others give `None`).
     Local(u16),
-    Header(Obj, Bytes),
+    Header(Obj, HeaderName),
     Field(StringField),
     /// Part of a URL (`req.url.ext`): readable in place, but only as a slice.
     UrlPart(StringField, UrlPart),
 }
 
 impl Src {
-    const NOT_SET: Src = Src::Const(None);
-
     fn of(e: &Expr) -> Option<Src> {
         Some(match e {
             Expr::Const(Value::String(b)) => Src::Const(Some(b.clone())),
             Expr::Const(Value::NotSet) => Src::Const(None),
             Expr::Local(slot) => Src::Local(*slot),
-            Expr::Var(Var::Header(obj, name)) => Src::Header(*obj, name.clone()),
+            Expr::Var(Var::Header(obj, name)) => Src::Header(*obj, HeaderName::new(name.clone())),
             Expr::Var(Var::Builtin(b)) => match vars::string_field(*b) {
                 Some(field) => Src::Field(field),
                 None => {
@@ -451,7 +484,7 @@ impl Src {
                 Value::NotSet => Some(None),
                 _ => None,
             },
-            Src::Header(obj, name) => Some(st.message(*obj).headers.get(name)),
+            Src::Header(obj, name) => Some(st.message(*obj).headers.get_named(name)),
             Src::Field(field) => Some(Some(field(st))),
             Src::UrlPart(..) => None,
         }
