@@ -86,6 +86,9 @@ struct Machine<'a> {
     scratch: Scratch,
     /// Where the running subroutine's locals start in `locals`.
     base: usize,
+    /// Where a regex match just found its groups (filled by the match, copied into
+    /// `re.group.*` when it succeeds).
+    spans: GroupSpans,
     /// Statements executed, per subroutine and statement id (`lacquer test --coverage`).
     coverage: Option<&'a mut Vec<Vec<bool>>>,
 }
@@ -97,7 +100,17 @@ impl<'a> Machine<'a> {
         state: &'a mut ReqState,
         coverage: Option<&'a mut Vec<Vec<bool>>>,
     ) -> Machine<'a> {
-        Machine { program, runtime, state, steps: 0, locals: Locals::new(), scratch: Scratch::new(), base: 0, coverage }
+        Machine {
+            program,
+            runtime,
+            state,
+            steps: 0,
+            locals: Locals::new(),
+            scratch: Scratch::new(),
+            base: 0,
+            spans: GroupSpans::NONE,
+            coverage,
+        }
     }
 
     fn call(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
@@ -287,11 +300,10 @@ impl<'a> Machine<'a> {
                 // A string the state holds (`req.http.X ~ "..."`, `req.url.ext ~ ...`) is
                 // tested in place and copied out only when the match succeeds (its groups
                 // slice it); not set is tested as "".
-                let mut spans = NO_GROUPS;
-                let found = in_place(self.state, self.frame(), subject)
-                    .map(|s| match_in_place(self.program, &s, *regex, &mut spans));
+                let found = in_place(self.state, &self.locals[self.base..], subject)
+                    .map(|s| match_in_place(self.program, &s, *regex, &mut self.spans));
                 let matched = match found {
-                    Some(found) => self.finish_match(found, &spans),
+                    Some(found) => self.finish_match(found),
                     None => {
                         let s = self.eval(subject)?.to_bytes();
                         self.regex_match(*regex, &s)
@@ -414,17 +426,16 @@ impl<'a> Machine<'a> {
     /// (match limit) counts as no match and sets `fastly.error`. The groups are slices of
     /// the subject, not copies.
     fn regex_match(&mut self, idx: u32, subject: &Bytes) -> bool {
-        let mut spans = NO_GROUPS;
-        let found = regex_groups(self.program, idx, subject, &mut spans).map(|hit| hit.then(|| subject.clone()));
-        self.finish_match(found, &spans)
+        let found = regex_groups(self.program, idx, subject, &mut self.spans).map(|hit| hit.then(|| subject.clone()));
+        self.finish_match(found)
     }
 
     /// Settles a match [`match_in_place`] ran: a match records its groups; a PCRE2 error
     /// (match limit) counts as no match and sets `fastly.error`.
-    fn finish_match(&mut self, found: Result<Option<Bytes>, ()>, spans: &GroupSpans) -> bool {
+    fn finish_match(&mut self, found: Result<Option<Bytes>, ()>) -> bool {
         match found {
             Ok(Some(subject)) => {
-                self.state.re_groups.record(subject, spans);
+                self.state.re_groups.record(subject, &self.spans);
                 true
             }
             Ok(None) => false,
@@ -497,8 +508,6 @@ fn in_place<'e>(state: &'e ReqState, frame: &'e [Value], e: &'e Expr) -> Option<
         },
     }
 }
-
-const NO_GROUPS: GroupSpans = GroupSpans::NONE;
 
 /// `~` on a string read in place: `Ok(Some(subject))` when it matches (the groups, in
 /// `spans`, slice the subject, which is copied out only then); not set is tested as "".

@@ -3,6 +3,7 @@
 //!
 //! Architecture Invariant: `interp` does no IO; it returns an `Action` and the proxy acts.
 
+pub mod ascii;
 pub mod builtins;
 mod exec;
 pub mod geo;

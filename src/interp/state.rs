@@ -6,6 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use bytes::Bytes;
 
+use super::ascii::{lower, words};
 use super::value::{Obj, Value};
 
 /// An ordered, case-insensitive multimap of header fields.
@@ -272,47 +273,6 @@ impl<'a> Name<'a> {
     }
 }
 
-/// Whether two byte strings are equal; short ones (what VCL compares most: methods,
-/// header values, route names) are compared as machine words without a call into `memcmp`.
-pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    match (words(a), words(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a == b,
-    }
-}
-
-/// A string of at most 16 bytes as two words that together hold every byte of it, read
-/// from both ends (the reads overlap). Two strings of the same length are equal exactly
-/// when their words are. `None` for longer strings.
-#[inline(always)]
-fn words(s: &[u8]) -> Option<(u64, u64)> {
-    let n = s.len();
-    let word = |at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
-    let half = |at: usize| u64::from(u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or([0; 4])));
-    Some(match n {
-        0 => (0, 0),
-        1..=3 => (u64::from(s[0]) | u64::from(s[n / 2]) << 8 | u64::from(s[n - 1]) << 16, 0),
-        4..=7 => (half(0) | half(n - 4) << 32, 0),
-        8..=16 => (word(0), word(n - 8)),
-        _ => return None,
-    })
-}
-
-/// Every ASCII capital in a word of bytes made lower case (other bytes unchanged).
-#[inline(always)]
-fn lower(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let low7 = x & (0x7f * ONES);
-    // A byte's top bit after each add: its low seven bits are at least `A`, above `Z`.
-    let at_least_a = low7 + (0x80 - u64::from(b'A')) * ONES;
-    let above_z = low7 + (0x80 - u64::from(b'Z') - 1) * ONES;
-    let capital = at_least_a & !above_z & !x & (0x80 * ONES);
-    x | (capital >> 2)
-}
-
 /// One HTTP message as VCL sees it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Message {
@@ -379,9 +339,15 @@ impl ReGroups {
     }
 
     /// After a successful match of `subject`: its groups, as the regex found them.
+    /// After a successful match of a pattern without groups: `re.group.0` only.
+    pub fn record_whole(&mut self, subject: Bytes, span: (usize, usize)) {
+        self.subject = subject;
+        self.spans.set_whole(span);
+    }
+
     pub fn record(&mut self, subject: Bytes, spans: &crate::ir::GroupSpans) {
         self.subject = subject;
-        self.spans = *spans;
+        self.spans.copy_from(spans);
     }
 }
 
@@ -634,7 +600,7 @@ mod tests {
                     for at in 0..len {
                         let a: Vec<u8> = (0..len).map(|k| if k == at { x } else { b"Xy-Z"[k % 4] }).collect();
                         let b: Vec<u8> = (0..len).map(|k| if k == at { y } else { b"Xy-Z"[k % 4] }).collect();
-                        assert_eq!(same_bytes(&a, &b), a == b, "{a:?} {b:?}");
+                        assert_eq!(crate::interp::ascii::same_bytes(&a, &b), a == b, "{a:?} {b:?}");
                         assert_eq!(same_name(&a, &b), a.eq_ignore_ascii_case(&b), "{a:?} {b:?}");
                         let upper = b.to_ascii_uppercase();
                         assert_eq!(same_name(&a, &upper), a.eq_ignore_ascii_case(&upper), "{a:?} {upper:?}");
@@ -642,7 +608,7 @@ mod tests {
                 }
             }
         }
-        assert!(!same_bytes(b"GET", b"GE"));
+        assert!(!crate::interp::ascii::same_bytes(b"GET", b"GE"));
         assert!(same_name(b"X-Canonical-Host", b"x-canonical-host"));
         assert!(!same_name(b"Strict-Transport-Security", b"Strict-Transport-Securitx"));
     }

@@ -28,7 +28,7 @@ const FOLD_ON_STACK: usize = 512;
 const MAX_DEPTH: usize = 16;
 
 /// A pattern compiled to its finite list of strings.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LiteralSet {
     /// The strings in the order PCRE2 tries them at one start position.
     strings: Vec<Vec<u8>>,
@@ -39,7 +39,7 @@ pub struct LiteralSet {
     mode: Mode,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Mode {
     /// Unanchored, one case-sensitive string.
     Substring(Box<memmem::Finder<'static>>),
@@ -125,9 +125,7 @@ impl LiteralSet {
                     heap.resize(subject.len(), 0);
                     &mut heap[..]
                 };
-                for (to, from) in folded.iter_mut().zip(subject) {
-                    *to = from.to_ascii_lowercase();
-                }
+                crate::interp::ascii::fold_into(folded, subject);
                 ac.find(&*folded).map(|m| (m.start(), m.end()))
             }
             Mode::Search(ac) => ac.find(subject).map(|m| (m.start(), m.end())),

@@ -518,37 +518,72 @@ pub const RE_GROUPS: usize = 20;
 
 /// Where each group of a match lies in the subject: `(start, end)` byte offsets, in a
 /// small plain array (a match fills it, `re.group.*` keep a copy). Subjects are header
-/// values and URLs, far below 4 GiB: a group beyond `u32` offsets reads as not set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GroupSpans([(u32, u32); RE_GROUPS]);
+/// values and URLs, far below 4 GiB: a group beyond `u32` offsets reads as not set. Only
+/// the first `len` entries mean anything, so a match without groups writes one entry,
+/// not twenty, and a copy copies what the match set.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupSpans {
+    len: u8,
+    spans: [(u32, u32); RE_GROUPS],
+}
+
+impl PartialEq for GroupSpans {
+    fn eq(&self, other: &GroupSpans) -> bool {
+        self.len == other.len && self.spans[..self.len as usize] == other.spans[..other.len as usize]
+    }
+}
+
+impl Eq for GroupSpans {}
 
 /// A group that did not take part in the match.
 const NO_SPAN: (u32, u32) = (u32::MAX, u32::MAX);
 
 impl GroupSpans {
     /// No group set.
-    pub const NONE: GroupSpans = GroupSpans([NO_SPAN; RE_GROUPS]);
+    pub const NONE: GroupSpans = GroupSpans { len: 0, spans: [NO_SPAN; RE_GROUPS] };
 
     /// Group `i`'s byte range, `None` when it did not take part.
     pub fn get(&self, i: usize) -> Option<(usize, usize)> {
-        let &(start, end) = self.0.get(i)?;
+        if i >= self.len as usize {
+            return None;
+        }
+        let (start, end) = self.spans[i];
         (start != u32::MAX).then_some((start as usize, end as usize))
     }
 
     pub fn set(&mut self, i: usize, span: Option<(usize, usize)>) {
-        if let Some(slot) = self.0.get_mut(i) {
-            *slot = match span.map(|(start, end)| (u32::try_from(start), u32::try_from(end))) {
-                Some((Ok(start), Ok(end))) if start != u32::MAX => (start, end),
-                _ => NO_SPAN,
-            };
+        if i >= RE_GROUPS {
+            return;
         }
+        let len = self.len as usize;
+        if i >= len {
+            self.spans[len..i].fill(NO_SPAN);
+            self.len = i as u8 + 1;
+        }
+        self.spans[i] = match span.map(|(start, end)| (u32::try_from(start), u32::try_from(end))) {
+            Some((Ok(start), Ok(end))) if start != u32::MAX => (start, end),
+            _ => NO_SPAN,
+        };
     }
 
     /// Only the whole match (`re.group.0`), for patterns without groups.
     pub fn whole(span: (usize, usize)) -> GroupSpans {
         let mut spans = GroupSpans::NONE;
-        spans.set(0, Some(span));
+        spans.set_whole(span);
         spans
+    }
+
+    /// Makes these the groups of a match without capture groups.
+    pub fn set_whole(&mut self, span: (usize, usize)) {
+        self.len = 0;
+        self.set(0, Some(span));
+    }
+
+    /// Makes these a copy of `other` (only the entries it set).
+    pub fn copy_from(&mut self, other: &GroupSpans) {
+        let n = other.len as usize;
+        self.spans[..n].copy_from_slice(&other.spans[..n]);
+        self.len = other.len;
     }
 }
 
@@ -588,13 +623,18 @@ impl Regex {
         })
     }
 
+    /// The literal set that answers `~` for this pattern in PCRE2's place, if it has one.
+    pub fn literal(&self) -> Option<&literal::LiteralSet> {
+        self.literal.as_ref()
+    }
+
     /// Matches `subject` in one pass, filling `spans` with the groups' ranges when it
     /// matches. A literal set answers alone; otherwise the prefilter runs first, then
     /// PCRE2, whose error (match limit) is returned.
     pub fn match_groups(&self, subject: &[u8], spans: &mut GroupSpans) -> Result<bool, pcre2::Error> {
         if let Some(set) = &self.literal {
             let Some(span) = set.find(subject) else { return Ok(false) };
-            *spans = GroupSpans::whole(span);
+            spans.set_whole(span);
             return Ok(true);
         }
         if self.prefilter.as_ref().is_some_and(|p| !p.may_match(subject)) {
@@ -603,19 +643,17 @@ impl Regex {
         if !self.has_groups {
             // No capture groups: only `re.group.0`, and PCRE2's pooled match data does.
             let Some(m) = self.regex.find(subject)? else { return Ok(false) };
-            *spans = GroupSpans::whole((m.start(), m.end()));
+            spans.set_whole((m.start(), m.end()));
             return Ok(true);
         }
-        // Most tests fail: PCRE2's own per-thread match data answers those without the
-        // capture bookkeeping (and without the pool's lock); only a match pays for groups.
-        if !self.regex.is_match(subject)? {
-            return Ok(false);
-        }
+        // One PCRE2 run that records the groups, with match data from the pool (so a
+        // match does not allocate).
         let pooled = self.locations.lock().map(|mut pool| pool.pop()).unwrap_or(None);
         let mut locs = pooled.unwrap_or_else(|| self.regex.capture_locations());
         let found = self.regex.captures_read(&mut locs, subject);
         if let Ok(Some(_)) = found {
-            for i in 0..RE_GROUPS {
+            spans.len = 0;
+            for i in 0..locs.len().min(RE_GROUPS) {
                 spans.set(i, locs.get(i));
             }
         }
@@ -716,6 +754,30 @@ pub fn covers(net: IpAddr, prefix: u8, ip: IpAddr) -> bool {
 mod tests {
     use super::*;
 
+    /// Groups left over from an earlier match: all twenty set.
+    fn stale_groups() -> GroupSpans {
+        let mut spans = GroupSpans::NONE;
+        for i in 0..RE_GROUPS {
+            spans.set(i, Some((9, 9)));
+        }
+        spans
+    }
+
+    #[test]
+    fn group_spans_compare_and_copy_only_what_a_match_set() {
+        let mut a = stale_groups();
+        a.set_whole((1, 2));
+        assert_eq!(a, GroupSpans::whole((1, 2)));
+        assert_eq!(a.get(1), None);
+        let mut b = stale_groups();
+        b.copy_from(&a);
+        assert_eq!(b, a);
+        b.set(3, Some((4, 5)));
+        assert_eq!((b.get(1), b.get(2), b.get(3)), (None, None, Some((4, 5))));
+        b.set(RE_GROUPS, Some((0, 1)));
+        assert_eq!(b.get(RE_GROUPS), None);
+    }
+
     #[test]
     fn regex_groups_in_one_pass_with_reused_match_data() {
         // Fastly: a successful `~` sets re.group.0 (the whole match) and one group per
@@ -723,7 +785,7 @@ mod tests {
         let re = Regex::new("^www\\.(.+)\\.(com|org)$").unwrap();
         for _ in 0..3 {
             // The second and third runs take the pooled match data; results do not change.
-            let mut spans = GroupSpans([(9, 9); RE_GROUPS]);
+            let mut spans = stale_groups();
             assert!(re.match_groups(b"www.example.com", &mut spans).unwrap());
             assert_eq!(spans.get(0), Some((0, 15)));
             assert_eq!(spans.get(1), Some((4, 11)));
@@ -734,7 +796,7 @@ mod tests {
 
         // No groups: only re.group.0.
         let plain = Regex::new("(?:gzip|br)").unwrap();
-        let mut spans = GroupSpans([(9, 9); RE_GROUPS]);
+        let mut spans = stale_groups();
         assert!(plain.match_groups(b"deflate, br", &mut spans).unwrap());
         assert_eq!(spans.get(0), Some((9, 11)));
         assert!((1..RE_GROUPS).all(|i| spans.get(i).is_none()));

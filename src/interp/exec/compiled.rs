@@ -8,9 +8,10 @@
 
 use bytes::Bytes;
 
-use super::{compound, holds, match_in_place, Flow, InPlace, Machine, NO_GROUPS};
+use super::{compound, holds, match_in_place, Flow, InPlace, Machine};
+use crate::interp::ascii::same_bytes;
 use crate::interp::builtins::Fault;
-use crate::interp::state::{same_bytes, HeaderName, ReqState};
+use crate::interp::state::{HeaderName, ReqState};
 use crate::interp::value::{Obj, Value};
 use crate::interp::vars::{self, StringField, UrlPart};
 use crate::ir::{BVar, Case, CaseTest, Expr, Place, Program, Return, Stmt, StmtKind, Sub, Var};
@@ -43,12 +44,13 @@ pub fn compile(program: &Program) -> Vec<Code> {
         .subs
         .iter()
         .enumerate()
-        .map(|(idx, sub)| Code { body: block(&Cx { sub: idx as u32, def: sub }, &sub.body) })
+        .map(|(idx, sub)| Code { body: block(&Cx { program, sub: idx as u32, def: sub }, &sub.body) })
         .collect()
 }
 
 /// What compiling one subroutine needs to know.
 struct Cx<'p> {
+    program: &'p Program,
     sub: u32,
     def: &'p Sub,
 }
@@ -109,7 +111,7 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
             match Src::of(value) {
                 // A string the program or the state holds is shared, not copied.
                 Some(src) => {
-                    let fallback = value_fn(value);
+                    let fallback = value_fn(cx, value);
                     Box::new(move |m| {
                         let v = match src.peek(m.state, m.frame()) {
                             Some(v) => v.cloned().unwrap_or_default(),
@@ -120,7 +122,7 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                     })
                 }
                 None => {
-                    let value = value_fn(value);
+                    let value = value_fn(cx, value);
                     Box::new(move |m| {
                         let v = value(m)?.into_bytes();
                         m.state.message_mut(obj).headers.set_named(&name, v);
@@ -137,7 +139,7 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
             })
         }
         StmtKind::Set { place: Place::Local(slot), op: AssignOp::Assign, value } => {
-            let (slot, value) = (*slot, value_fn(value));
+            let (slot, value) = (*slot, value_fn(cx, value));
             Box::new(move |m| {
                 let v = value(m)?;
                 m.set_local(slot, v);
@@ -145,7 +147,7 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
             })
         }
         StmtKind::Set { place, op, value } => {
-            let (place, op, value) = (place.clone(), *op, value_fn(value));
+            let (place, op, value) = (place.clone(), *op, value_fn(cx, value));
             Box::new(move |m| {
                 let v = value(m)?;
                 let v = if op == AssignOp::Assign { v } else { compound(op, m.read_place(&place), v, m.state) };
@@ -157,7 +159,7 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
             let slot = *slot;
             match init {
                 Some(e) => {
-                    let value = value_fn(e);
+                    let value = value_fn(cx, e);
                     Box::new(move |m| {
                         let v = value(m)?;
                         m.set_local(slot, v);
@@ -174,7 +176,7 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
             }
         }
         StmtKind::Call { sub, args } => {
-            let (sub, args) = (*sub, values(args));
+            let (sub, args) = (*sub, values(cx, args));
             Box::new(move |m| {
                 let args = args.iter().map(|a| a(m)).collect::<Result<Vec<_>, _>>()?;
                 Ok(match m.call_saving_groups(sub, args)? {
@@ -189,11 +191,12 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
         }
         StmtKind::Return(Return::Bare) => Box::new(|_| Ok(Flow::Return(None))),
         StmtKind::Return(Return::Value(e)) => {
-            let value = value_fn(e);
+            let value = value_fn(cx, e);
             Box::new(move |m| Ok(Flow::Return(Some(value(m)?))))
         }
         StmtKind::If { branches, otherwise } => {
-            let mut branches: Vec<(TestFn, Block)> = branches.iter().map(|(c, b)| (test(c), block(cx, b))).collect();
+            let mut branches: Vec<(TestFn, Block)> =
+                branches.iter().map(|(c, b)| (test(cx, c), block(cx, b))).collect();
             let otherwise = block(cx, otherwise);
             // The commonest shape, `if (...) { ... }`, without the loop over branches or
             // an empty `else` to run.
@@ -247,13 +250,13 @@ fn switch(cx: &Cx<'_>, subject: &Expr, cases: &[Case]) -> StepFn {
         Equals(ValueFn),
         Matches(u32),
     }
-    let subject = value_fn(subject);
+    let subject = value_fn(cx, subject);
     let cases: Box<[(Test, Block)]> = cases
         .iter()
         .map(|c| {
             let t = match &c.test {
                 CaseTest::Default => Test::Default,
-                CaseTest::Equals(label) => Test::Equals(value_fn(label)),
+                CaseTest::Equals(label) => Test::Equals(value_fn(cx, label)),
                 CaseTest::Matches(regex) => Test::Matches(*regex),
             };
             (t, block(cx, &c.body))
@@ -299,18 +302,18 @@ fn opt_eq(a: Option<&[u8]>, b: Option<&[u8]>) -> bool {
 }
 
 /// A condition, straight to a `bool`.
-fn test(e: &Expr) -> TestFn {
+fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
     match e {
         Expr::Var(Var::Header(obj, name)) => {
             let (obj, name) = (*obj, HeaderName::new(name.clone()));
             Box::new(move |m| Ok(m.state.message(obj).headers.get_named(&name).is_some()))
         }
         Expr::Not(inner) => {
-            let inner = test(inner);
+            let inner = test(cx, inner);
             Box::new(move |m| Ok(!inner(m)?))
         }
         Expr::And(ops) => {
-            let ops: Box<[TestFn]> = ops.iter().map(test).collect();
+            let ops: Box<[TestFn]> = ops.iter().map(|o| test(cx, o)).collect();
             Box::new(move |m| {
                 for o in ops.iter() {
                     if !o(m)? {
@@ -321,7 +324,7 @@ fn test(e: &Expr) -> TestFn {
             })
         }
         Expr::Or(ops) => {
-            let ops: Box<[TestFn]> = ops.iter().map(test).collect();
+            let ops: Box<[TestFn]> = ops.iter().map(|o| test(cx, o)).collect();
             Box::new(move |m| {
                 for o in ops.iter() {
                     if o(m)? {
@@ -374,14 +377,30 @@ fn test(e: &Expr) -> TestFn {
         Expr::Match { negate, subject, regex } => match Src::of(subject) {
             Some(src) => {
                 let (negate, regex, whole) = (*negate, *regex, e.clone());
-                Box::new(move |m| {
-                    let mut spans = NO_GROUPS;
-                    let found = match src.in_place(m.state, m.frame()) {
-                        Some(s) => match_in_place(m.program, &s, regex, &mut spans),
-                        None => return Ok(m.eval(&whole)?.truthy()),
-                    };
-                    Ok(m.finish_match(found, &spans) != negate)
-                })
+                match cx.program.regexes.get(regex as usize).and_then(|r| r.literal()).cloned() {
+                    // A pattern that is a set of strings: searched for in place, and only a
+                    // match copies the subject out (for `re.group.0`).
+                    Some(set) => Box::new(move |m| {
+                        let found = match src.in_place(m.state, &m.locals[m.base..]) {
+                            Some(s) => set.find(s.bytes()).map(|span| (s.to_bytes(), span)),
+                            None => return Ok(m.eval(&whole)?.truthy()),
+                        };
+                        Ok(match found {
+                            Some((subject, span)) => {
+                                m.state.re_groups.record_whole(subject, span);
+                                !negate
+                            }
+                            None => negate,
+                        })
+                    }),
+                    None => Box::new(move |m| {
+                        let found = match src.in_place(m.state, &m.locals[m.base..]) {
+                            Some(s) => match_in_place(m.program, &s, regex, &mut m.spans),
+                            None => return Ok(m.eval(&whole)?.truthy()),
+                        };
+                        Ok(m.finish_match(found) != negate)
+                    }),
+                }
             }
             None => fallback_test(e),
         },
@@ -409,12 +428,12 @@ fn int_field(e: &Expr) -> Option<fn(&ReqState) -> i64> {
     }
 }
 
-fn values(args: &[Expr]) -> Box<[ValueFn]> {
-    args.iter().map(value_fn).collect()
+fn values(cx: &Cx<'_>, args: &[Expr]) -> Box<[ValueFn]> {
+    args.iter().map(|a| value_fn(cx, a)).collect()
 }
 
 /// An expression's value.
-fn value_fn(e: &Expr) -> ValueFn {
+fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
     match e {
         Expr::Const(v) => {
             let v = v.clone();
@@ -433,7 +452,7 @@ fn value_fn(e: &Expr) -> ValueFn {
             Box::new(move |m| Ok(vars::get(m.state, m.program, m.runtime, &var)))
         }
         Expr::Not(_) | Expr::And(_) | Expr::Or(_) => {
-            let t = test(e);
+            let t = test(cx, e);
             Box::new(move |m| Ok(Value::Bool(t(m)?)))
         }
         _ => {
