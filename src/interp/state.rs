@@ -16,6 +16,10 @@ pub struct Headers {
     /// Some name may occur more than once (only `add` makes that so); when not, `set`
     /// and `unset` stop at the first instance.
     repeated: bool,
+    /// One bit per name ever added (of 64, chosen by the name's key): a name whose bit is
+    /// clear is not in the list, so looking up, setting or unsetting a field that is not
+    /// there (most of what VCL asks) does not scan. Removing a field leaves its bit.
+    seen: u64,
 }
 
 /// One header field, with a key of its name (case folded) that a lookup compares before
@@ -53,7 +57,7 @@ impl Clone for Headers {
         }
         let mut fields = Vec::with_capacity(self.fields.len() + SPARE_FIELDS);
         fields.extend(self.fields.iter().cloned());
-        Headers { fields, repeated: self.repeated }
+        Headers { fields, repeated: self.repeated, seen: self.seen }
     }
 }
 
@@ -73,6 +77,9 @@ impl Headers {
     }
 
     fn find(&self, name: &Name<'_>) -> Option<&Bytes> {
+        if self.seen & name.bit() == 0 {
+            return None;
+        }
         self.fields.iter().find(|f| name.matches(f)).map(|f| &f.value)
     }
 
@@ -104,6 +111,7 @@ impl Headers {
     pub fn set_named(&mut self, name: &HeaderName, value: Bytes) {
         if let Err(value) = self.replace(&name.name(), value) {
             self.reserve();
+            self.seen |= name.name().bit();
             self.fields.push(Field { key: name.key, name: name.bytes.clone(), value });
         }
     }
@@ -111,6 +119,9 @@ impl Headers {
     /// Puts `value` in the first instance of `name` and drops the others; gives the value
     /// back when there is no such field.
     fn replace(&mut self, name: &Name<'_>, value: Bytes) -> Result<(), Bytes> {
+        if self.seen & name.bit() == 0 {
+            return Err(value);
+        }
         let Some(first) = self.fields.iter().position(|f| name.matches(f)) else {
             return Err(value);
         };
@@ -128,7 +139,9 @@ impl Headers {
 
     fn push(&mut self, name: Bytes, value: Bytes) {
         self.reserve();
-        self.fields.push(Field::new(name, value));
+        let field = Field::new(name, value);
+        self.seen |= bit(field.key);
+        self.fields.push(field);
     }
 
     fn reserve(&mut self) {
@@ -166,6 +179,9 @@ impl Headers {
     }
 
     fn remove_by(&mut self, name: &Name<'_>) {
+        if self.seen & name.bit() == 0 {
+            return;
+        }
         let Some(first) = self.fields.iter().position(|f| name.matches(f)) else { return };
         self.fields.remove(first);
         if self.repeated {
@@ -228,6 +244,12 @@ impl HeaderName {
     }
 }
 
+/// The bit of [`Headers::seen`] a name's key selects.
+#[inline(always)]
+fn bit(key: u64) -> u64 {
+    1 << (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+}
+
 /// A header name being looked for: its key, and (names are short) the name as at most
 /// two machine words with its letters folded, so the field whose key matches is
 /// confirmed without a call into `memcmp`.
@@ -253,6 +275,12 @@ impl<'a> Name<'a> {
                 Name { name, folded: None, key }
             }
         }
+    }
+
+    /// This name's bit in [`Headers::seen`].
+    #[inline(always)]
+    fn bit(&self) -> u64 {
+        bit(self.key)
     }
 
     #[inline(always)]
@@ -587,6 +615,26 @@ mod tests {
         h.add(b"x-b", Bytes::new());
         h.remove_prefix(b"X-");
         assert_eq!(h.len(), 1);
+    }
+
+    #[test]
+    fn a_removed_field_is_gone_and_can_come_back() {
+        // The `seen` bits only ever skip names that were never added.
+        let mut h = Headers::new();
+        assert_eq!(h.get(b"X-A"), None);
+        h.set(b"X-A", Bytes::from_static(b"1"));
+        h.remove(b"x-a");
+        assert_eq!(h.get(b"X-A"), None);
+        h.remove(b"X-A");
+        h.set_named(&HeaderName::new(Bytes::from_static(b"x-A")), Bytes::from_static(b"2"));
+        assert_eq!(h.get(b"X-a"), Some(&Bytes::from_static(b"2")));
+        let copy = h.clone();
+        assert_eq!(copy.get_named(&HeaderName::new(Bytes::from_static(b"X-A"))), Some(&Bytes::from_static(b"2")));
+        for i in 0..200 {
+            h.add(format!("X-{i}").as_bytes(), Bytes::new());
+        }
+        assert!((0..200).all(|i| h.contains(format!("x-{i}").as_bytes())));
+        assert!(!h.contains(b"X-200"));
     }
 
     #[test]
