@@ -335,16 +335,10 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
             }
         }
         // `set req.hash += X` appends to the cache key's input.
-        ReqHash => {
-            // One allocation for a typical cache key instead of a growth per `+=`.
-            if st.hash_input.capacity() == 0 {
-                st.hash_input.reserve(256);
-            }
-            match &v {
-                Value::String(b) => st.hash_input.extend_from_slice(b),
-                other => st.hash_input.extend_from_slice(&other.to_bytes()),
-            }
-        }
+        ReqHash => match &v {
+            Value::String(b) => hash_append(st, b),
+            other => hash_append(st, &other.to_bytes()),
+        },
         ReqHashAlwaysMiss => st.hash_always_miss = flag(&v),
         ReqHashIgnoreBusy => st.hash_ignore_busy = flag(&v),
         ReqEsi | BerespDoEsi => st.esi = flag(&v),
@@ -381,6 +375,15 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
         // The rest are read-only; the checker rejects writes before we get here.
         _ => {}
     }
+}
+
+/// `set req.hash += X`: appends to the cache key's input.
+pub fn hash_append(st: &mut ReqState, bytes: &[u8]) {
+    // One allocation for a typical cache key instead of a growth per `+=`.
+    if st.hash_input.capacity() == 0 {
+        st.hash_input.reserve(256);
+    }
+    st.hash_input.extend_from_slice(bytes);
 }
 
 pub fn unset(st: &mut ReqState, _program: &Program, var: &Var) {

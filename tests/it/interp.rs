@@ -234,7 +234,15 @@ fn url_components_and_hash() {
         set req.http.Ext = req.url.ext;
         set req.http.Qs = req.url.qs;
     }
-    sub vcl_hash { set req.hash += req.url; set req.hash += req.http.host; return(hash); }"#;
+    sub vcl_hash {
+        set req.hash += req.url;
+        set req.hash += req.http.host;
+        # Not set adds nothing; a URL part adds its bytes; a number its decimal form.
+        set req.hash += req.http.X-Missing;
+        set req.hash += req.url.ext;
+        set req.hash += req.restarts;
+        return(hash);
+    }"#;
     let program = compile(src);
     let mut st = ReqState::default();
     st.req.url = Bytes::from_static(b"/img/logo.png?v=3");
@@ -244,7 +252,7 @@ fn url_components_and_hash() {
     assert_eq!(header(&st, "Ext").as_deref(), Some("png"));
     assert_eq!(header(&st, "Qs").as_deref(), Some("v=3"));
     assert_eq!(run(&program, SubKind::Hash, &mut st, &Runtime::default()).unwrap(), Action::Hash);
-    assert_eq!(st.hash_input, b"/img/logo.png?v=3example.com");
+    assert_eq!(st.hash_input, b"/img/logo.png?v=3example.compng0");
 }
 
 #[test]

@@ -138,6 +138,21 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                 Ok(Flow::Next)
             })
         }
+        // `set req.hash += X` with a string the state holds: appended without the
+        // general compound assignment (which reads `req.hash` as not set and appends).
+        StmtKind::Set { place: Place::Var(Var::Builtin(BVar::ReqHash)), op: AssignOp::Add, value }
+            if Src::of(value).is_some() =>
+        {
+            let (src, fallback) = (Src::of(value), value_fn(cx, value));
+            Box::new(move |m| {
+                let piece = match src.as_ref().and_then(|s| s.in_place(m.state, &m.locals[m.base..])) {
+                    Some(s) => s.to_bytes(),
+                    None => fallback(m)?.to_bytes(),
+                };
+                vars::hash_append(m.state, &piece);
+                Ok(Flow::Next)
+            })
+        }
         StmtKind::Set { place: Place::Local(slot), op: AssignOp::Assign, value } => {
             let (slot, value) = (*slot, value_fn(cx, value));
             Box::new(move |m| {
