@@ -1,4 +1,8 @@
-//! The tree-walking interpreter over the resolved IR.
+//! The machine that runs a request's subroutines: calls and their locals, `re.group.*`
+//! around calls, the step budget and coverage, and the tree evaluator of expressions and
+//! leaf statements, which is the one definition of their meaning. What runs is each
+//! subroutine compiled to closures (`compiled.rs`); they call back into the evaluator for
+//! the shapes they do not specialise.
 
 use std::cmp::Ordering;
 
