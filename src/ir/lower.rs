@@ -278,7 +278,7 @@ impl Compiler {
 
     fn table_value(&mut self, ty: Type, e: &ast::Expr) -> Option<Value> {
         Some(match (&e.kind, ty) {
-            (ExprKind::Literal(Literal::String(s)), Type::String) => Value::String(Bytes::from(s.value.clone())),
+            (ExprKind::Literal(Literal::String(s)), Type::String) => Value::String(intern::bytes(s.value.as_bytes())),
             (ExprKind::Literal(Literal::String(s)), Type::Ip) => Value::Ip(s.value.parse().ok()?),
             (ExprKind::Literal(Literal::String(s)), Type::Regex) => Value::Regex(self.regex(&s.value, s.span)?),
             (ExprKind::Literal(Literal::Integer(i)), Type::Float) => Value::Float(*i as f64),
@@ -470,7 +470,7 @@ impl Compiler {
         if let Some(param) = m.param {
             let obj = name.split('.').next().and_then(Obj::from_name);
             if let (Some(obj), true) = (obj, m.def.name.contains(".http.")) {
-                let header = Bytes::copy_from_slice(param.as_bytes());
+                let header = intern::bytes(param.as_bytes());
                 return Some(match (m.subfield, param.strip_suffix('*')) {
                     (Some(key), _) => {
                         (Var::HeaderField(obj, header, Bytes::copy_from_slice(key.as_bytes())), Type::String)
@@ -791,7 +791,7 @@ fn zero(ty: Type) -> Value {
 
 fn literal(lit: &Literal) -> Value {
     match lit {
-        Literal::String(s) => Value::String(Bytes::from(s.value.clone())),
+        Literal::String(s) => Value::String(intern::bytes(s.value.as_bytes())),
         Literal::Integer(i) | Literal::Percent(i) => Value::Integer(*i),
         Literal::Float(f) => Value::Float(*f),
         Literal::Rtime(r) => Value::Rtime(*r),

@@ -12,6 +12,7 @@ use std::net::IpAddr;
 
 use bytes::Bytes;
 
+pub mod intern;
 pub mod literal;
 mod lower;
 pub mod prefilter;
