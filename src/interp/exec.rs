@@ -277,15 +277,11 @@ impl<'a> Machine<'a> {
                     let v = self.eval(a)?;
                     values.push(convert(v, *conv, self.program));
                 }
-                let mut ctx = Ctx { state: self.state, program: self.program, runtime: self.runtime };
-                f(&mut ctx, &values)?
+                self.invoke(*f, &values)?
             }
             Expr::CallSub { sub, args } => {
                 let args = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
-                match self.call_saving_groups(*sub, args)? {
-                    Flow::Return(Some(v)) => v,
-                    _ => Value::NotSet,
-                }
+                self.sub_value(*sub, args)?
             }
             Expr::If { cond, then, otherwise } => {
                 if self.cond(cond)? {
@@ -372,13 +368,7 @@ impl<'a> Machine<'a> {
                 Some(Some(b)) => self.scratch.extend_from_slice(b),
                 Some(None) => {}
                 None => match self.eval(p) {
-                    Ok(Value::String(b)) => self.scratch.extend_from_slice(&b),
-                    Ok(Value::Integer(i)) => {
-                        let mut buf = [0u8; 20];
-                        let at = super::value::write_int(i, &mut buf);
-                        self.scratch.extend_from_slice(&buf[at..]);
-                    }
-                    Ok(v) => self.scratch.extend_from_slice(&stringify(&v, self.program)),
+                    Ok(v) => self.push_piece(&v),
                     Err(fault) => {
                         self.scratch.truncate(start);
                         return Err(fault);
@@ -389,6 +379,34 @@ impl<'a> Machine<'a> {
         let out = Bytes::copy_from_slice(&self.scratch[start..]);
         self.scratch.truncate(start);
         Ok(out)
+    }
+
+    /// A concatenation's piece, rendered onto the scratch buffer (numbers without an
+    /// intermediate string).
+    fn push_piece(&mut self, v: &Value) {
+        match v {
+            Value::String(b) => self.scratch.extend_from_slice(b),
+            Value::Integer(i) => {
+                let mut buf = [0u8; 20];
+                let at = super::value::write_int(*i, &mut buf);
+                self.scratch.extend_from_slice(&buf[at..]);
+            }
+            v => self.scratch.extend_from_slice(&stringify(v, self.program)),
+        }
+    }
+
+    /// Calls a builtin function with its converted arguments.
+    fn invoke(&mut self, f: super::builtins::Builtin, args: &[Value]) -> Result<Value, Fault> {
+        let mut ctx = Ctx { state: self.state, program: self.program, runtime: self.runtime };
+        f(&mut ctx, args)
+    }
+
+    /// Calls a typed custom subroutine for its value (not set when it returns none).
+    fn sub_value(&mut self, sub: u32, args: Vec<Value>) -> Result<Value, Fault> {
+        Ok(match self.call_saving_groups(sub, args)? {
+            Flow::Return(Some(v)) => v,
+            _ => Value::NotSet,
+        })
     }
 
     /// An expression in a condition (`if`, `!`, `&&`, `||`, `if()`), evaluated straight to

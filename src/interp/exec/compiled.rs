@@ -8,13 +8,13 @@
 
 use bytes::Bytes;
 
-use super::{compound, holds, match_in_place, Flow, InPlace, Machine};
+use super::{compound, convert, holds, match_in_place, Flow, InPlace, Machine};
 use crate::interp::ascii::same_bytes;
 use crate::interp::builtins::Fault;
 use crate::interp::state::{HeaderName, ReqState};
 use crate::interp::value::{Obj, Value};
 use crate::interp::vars::{self, StringField, UrlPart};
-use crate::ir::{BVar, Case, CaseTest, Expr, Place, Program, Return, Stmt, StmtKind, Sub, Var};
+use crate::ir::{BVar, Case, CaseTest, Conv, Expr, Place, Program, Return, Stmt, StmtKind, Sub, Var};
 use crate::syntax::ast::{AssignOp, CompareOp};
 
 type StepFn = Box<dyn Fn(&mut Machine<'_>) -> Result<Flow, Fault> + Send + Sync>;
@@ -469,6 +469,61 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
         Expr::Not(_) | Expr::And(_) | Expr::Or(_) => {
             let t = test(cx, e);
             Box::new(move |m| Ok(Value::Bool(t(m)?)))
+        }
+        Expr::If { cond, then, otherwise } => {
+            let (cond, then, otherwise) = (test(cx, cond), value_fn(cx, then), value_fn(cx, otherwise));
+            Box::new(move |m| if cond(m)? { then(m) } else { otherwise(m) })
+        }
+        Expr::Convert(inner, conv) => {
+            let (inner, conv) = (value_fn(cx, inner), *conv);
+            Box::new(move |m| {
+                let v = inner(m)?;
+                Ok(convert(v, conv, m.program))
+            })
+        }
+        Expr::Call { f, args, .. } => {
+            let f = *f;
+            let args: Box<[(ValueFn, Conv)]> = args.iter().map(|(a, conv)| (value_fn(cx, a), *conv)).collect();
+            Box::new(move |m| {
+                // Arguments live on the stack for the common case (at most six).
+                let mut values: smallvec::SmallVec<[Value; 6]> = smallvec::SmallVec::new();
+                for (a, conv) in args.iter() {
+                    let v = a(m)?;
+                    values.push(convert(v, *conv, m.program));
+                }
+                m.invoke(f, &values)
+            })
+        }
+        Expr::CallSub { sub, args } => {
+            let (sub, args) = (*sub, values(cx, args));
+            Box::new(move |m| {
+                let args = args.iter().map(|a| a(m)).collect::<Result<Vec<_>, _>>()?;
+                m.sub_value(sub, args)
+            })
+        }
+        Expr::Concat(parts) => {
+            // Strings the program or the state holds are appended in place (not set
+            // renders as nothing); other pieces are evaluated and rendered.
+            let pieces: Box<[(Option<Src>, ValueFn)]> = parts.iter().map(|p| (Src::of(p), value_fn(cx, p))).collect();
+            Box::new(move |m| {
+                let start = m.scratch.len();
+                for (src, value) in pieces.iter() {
+                    if let Some(s) = src.as_ref().and_then(|s| s.in_place(m.state, &m.locals[m.base..])) {
+                        m.scratch.extend_from_slice(s.bytes());
+                        continue;
+                    }
+                    match value(m) {
+                        Ok(v) => m.push_piece(&v),
+                        Err(fault) => {
+                            m.scratch.truncate(start);
+                            return Err(fault);
+                        }
+                    }
+                }
+                let out = Bytes::copy_from_slice(&m.scratch[start..]);
+                m.scratch.truncate(start);
+                Ok(Value::String(out))
+            })
         }
         _ => {
             let e = e.clone();
