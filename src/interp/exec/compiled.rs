@@ -8,7 +8,7 @@
 
 use bytes::Bytes;
 
-use super::{compound, convert, holds, match_in_place, Flow, InPlace, Machine};
+use super::{compare, compound, convert, holds, match_in_place, Flow, InPlace, Machine};
 use crate::interp::ascii::same_bytes;
 use crate::interp::builtins::Fault;
 use crate::interp::state::{HeaderName, ReqState};
@@ -379,7 +379,7 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                         }
                     })
                 }
-                _ => fallback_test(e),
+                _ => compare_values(cx, *op, lhs, rhs),
             }
         }
         Expr::Compare { op, lhs, rhs } => match (int_field(lhs), &**rhs) {
@@ -387,7 +387,7 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                 let (op, k) = (*op, *k);
                 Box::new(move |m| Ok(holds(op, Some(field(m.state).cmp(&k)))))
             }
-            _ => fallback_test(e),
+            _ => compare_values(cx, *op, lhs, rhs),
         },
         Expr::Match { negate, subject, regex } => match Src::of(subject) {
             Some(src) => {
@@ -417,7 +417,15 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                     }),
                 }
             }
-            None => fallback_test(e),
+            // A computed subject (`fastly_info.state`, a function's result): evaluated, then
+            // matched.
+            None => {
+                let (negate, regex, subject) = (*negate, *regex, value_fn(cx, subject));
+                Box::new(move |m| {
+                    let s = subject(m)?.to_bytes();
+                    Ok(m.regex_match(regex, &s) != negate)
+                })
+            }
         },
         Expr::MatchAcl { negate, subject, acl } => match (&**subject, &**acl) {
             (Expr::Var(Var::Builtin(BVar::ClientIp)), Expr::Const(Value::Acl(a))) => {
@@ -426,13 +434,27 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
             }
             _ => fallback_test(e),
         },
-        _ => fallback_test(e),
+        // Anything else (a BOOL variable or function, `if()`): its value's truth.
+        _ => {
+            let value = value_fn(cx, e);
+            Box::new(move |m| Ok(value(m)?.truthy()))
+        }
     }
 }
 
 fn fallback_test(e: &Expr) -> TestFn {
     let e = e.clone();
     Box::new(move |m| m.cond(&e))
+}
+
+/// `lhs op rhs` on the two values (as `compare` orders them).
+fn compare_values(cx: &Cx<'_>, op: CompareOp, lhs: &Expr, rhs: &Expr) -> TestFn {
+    let (l, r) = (value_fn(cx, lhs), value_fn(cx, rhs));
+    Box::new(move |m| {
+        let a = l(m)?;
+        let b = r(m)?;
+        Ok(compare(op, &a, &b))
+    })
 }
 
 /// An INTEGER variable the state holds as a plain field.
@@ -466,7 +488,12 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
             let var = var.clone();
             Box::new(move |m| Ok(vars::get(m.state, m.program, m.runtime, &var)))
         }
-        Expr::Not(_) | Expr::And(_) | Expr::Or(_) => {
+        Expr::Not(_)
+        | Expr::And(_)
+        | Expr::Or(_)
+        | Expr::Compare { .. }
+        | Expr::Match { .. }
+        | Expr::MatchAcl { .. } => {
             let t = test(cx, e);
             Box::new(move |m| Ok(Value::Bool(t(m)?)))
         }
