@@ -360,20 +360,36 @@ impl<'a> Machine<'a> {
     /// A concatenation, built in the scratch buffer (a part that is itself a concatenation
     /// builds above this one's bytes) and copied out once.
     fn concat(&mut self, parts: &[Expr]) -> Result<Bytes, Fault> {
-        let start = self.scratch.len();
-        for p in parts {
+        self.concat_with(parts.len(), |m, i| {
+            let p = &parts[i];
             // Strings held by the state or the program are appended in place (not set
             // renders as nothing).
-            match peek(self.state, &self.locals[self.base..], p) {
-                Some(Some(b)) => self.scratch.extend_from_slice(b),
+            match peek(m.state, &m.locals[m.base..], p) {
+                Some(Some(b)) => m.scratch.extend_from_slice(b),
                 Some(None) => {}
-                None => match self.eval(p) {
-                    Ok(v) => self.push_piece(&v),
-                    Err(fault) => {
-                        self.scratch.truncate(start);
-                        return Err(fault);
-                    }
-                },
+                None => {
+                    let v = m.eval(p)?;
+                    m.push_piece(&v);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Builds a concatenation of `n` pieces, each appended to the scratch buffer by
+    /// `piece`, and copies it out once (a nested concatenation builds above this one's
+    /// bytes; a fault leaves the buffer as it was).
+    #[inline(always)]
+    fn concat_with(
+        &mut self,
+        n: usize,
+        mut piece: impl FnMut(&mut Self, usize) -> Result<(), Fault>,
+    ) -> Result<Bytes, Fault> {
+        let start = self.scratch.len();
+        for i in 0..n {
+            if let Err(fault) = piece(self, i) {
+                self.scratch.truncate(start);
+                return Err(fault);
             }
         }
         let out = Bytes::copy_from_slice(&self.scratch[start..]);

@@ -533,22 +533,16 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
             // renders as nothing); other pieces are evaluated and rendered.
             let pieces: Box<[(Option<Src>, ValueFn)]> = parts.iter().map(|p| (Src::of(p), value_fn(cx, p))).collect();
             Box::new(move |m| {
-                let start = m.scratch.len();
-                for (src, value) in pieces.iter() {
+                let out = m.concat_with(pieces.len(), |m, i| {
+                    let (src, value) = &pieces[i];
                     if let Some(s) = src.as_ref().and_then(|s| s.in_place(m.state, &m.locals[m.base..])) {
                         m.scratch.extend_from_slice(s.bytes());
-                        continue;
+                    } else {
+                        let v = value(m)?;
+                        m.push_piece(&v);
                     }
-                    match value(m) {
-                        Ok(v) => m.push_piece(&v),
-                        Err(fault) => {
-                            m.scratch.truncate(start);
-                            return Err(fault);
-                        }
-                    }
-                }
-                let out = Bytes::copy_from_slice(&m.scratch[start..]);
-                m.scratch.truncate(start);
+                    Ok(())
+                })?;
                 Ok(Value::String(out))
             })
         }
