@@ -517,7 +517,7 @@ pub fn url_field(b: BVar) -> Option<(StringField, UrlPart)> {
 // ----- header subfields (`req.http.Cookie:name`, `Cache-Control:max-age`) -----
 
 /// Cookies separate fields with `;`, other headers with `,`.
-fn separator(header: &[u8]) -> u8 {
+pub fn separator(header: &[u8]) -> u8 {
     if header.eq_ignore_ascii_case(b"cookie") {
         b';'
     } else {

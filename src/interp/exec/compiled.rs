@@ -480,9 +480,31 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
             let slot = *slot;
             Box::new(move |m| Ok(m.local(slot)))
         }
-        Expr::Var(Var::Builtin(b)) if vars::int_field(*b).is_some() => {
-            let field = vars::int_field(*b).unwrap_or(|_| 0);
-            Box::new(move |m| Ok(Value::Integer(field(m.state))))
+        // Headers and string fields read without the general variable lookup (and
+        // headers by their prepared names).
+        Expr::Var(Var::Header(obj, name)) => {
+            let (obj, name) = (*obj, HeaderName::new(name.clone()));
+            Box::new(move |m| {
+                Ok(m.state.message(obj).headers.get_named(&name).map_or(Value::NotSet, |v| Value::String(v.clone())))
+            })
+        }
+        Expr::Var(Var::HeaderField(obj, name, key)) => {
+            let (obj, sep, key) = (*obj, vars::separator(name), key.clone());
+            let name = HeaderName::new(name.clone());
+            Box::new(move |m| {
+                let field = m.state.message(obj).headers.get_named(&name).and_then(|v| vars::field_get(v, &key, sep));
+                Ok(field.map_or(Value::NotSet, Value::String))
+            })
+        }
+        Expr::Var(Var::Builtin(b)) => {
+            if let Some(field) = vars::string_field(*b) {
+                return Box::new(move |m| Ok(Value::String(field(m.state).clone())));
+            }
+            if let Some(field) = vars::int_field(*b) {
+                return Box::new(move |m| Ok(Value::Integer(field(m.state))));
+            }
+            let var = Var::Builtin(*b);
+            Box::new(move |m| Ok(vars::get(m.state, m.program, m.runtime, &var)))
         }
         Expr::Var(var) => {
             let var = var.clone();
