@@ -259,7 +259,7 @@ mod tests {
     // directors"), and its health follows its own members.
     #[test]
     fn lowering_resolves_members_and_nested_directors() {
-        let program = super::super::compile_for_tests(
+        let program = crate::ir::compile_for_tests(
             r#"
 director outer fallback { { .backend = inner; } { .backend = F_c; } }
 director inner chash { .key = client; .seed = 7; .vnodes_per_node = 16; .quorum = 50%;

@@ -376,9 +376,8 @@ mod tests {
 
     #[test]
     fn connection_slots_are_counted_and_given_back() {
-        let program = super::super::compile_for_tests(
-            "backend F_a { .host = \"127.0.0.1\"; .port = \"1\"; .max_connections = 2; }",
-        );
+        let program =
+            crate::ir::compile_for_tests("backend F_a { .host = \"127.0.0.1\"; .port = \"1\"; .max_connections = 2; }");
         let table = HealthTable::for_program(&program);
         let one = table.try_acquire(0).expect("first slot");
         let two = table.try_acquire(0).expect("second slot");

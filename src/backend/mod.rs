@@ -486,16 +486,3 @@ fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
     }
     false
 }
-
-/// A checked and compiled program for unit tests (panics on any error diagnostic).
-#[cfg(test)]
-fn compile_for_tests(src: &str) -> Program {
-    use crate::assemble::{MemoryLoader, SourceKind};
-    let a = crate::analysis::analyze("test.vcl", src.as_bytes(), SourceKind::File, &mut MemoryLoader::default(), false);
-    let errors: Vec<_> =
-        a.diagnostics.iter().filter(|d| d.severity == crate::diag::Severity::Error).map(|d| &d.message).collect();
-    assert!(errors.is_empty(), "check errors: {errors:?}");
-    let (program, diags) = crate::ir::compile(&a.program.unit, &a.model);
-    assert!(diags.is_empty(), "compile errors: {:?}", diags.iter().map(|d| &d.message).collect::<Vec<_>>());
-    program
-}

@@ -522,7 +522,7 @@ pub const RE_GROUPS: usize = 20;
 /// values and URLs, far below 4 GiB: a group beyond `u32` offsets reads as not set. Only
 /// the first `len` entries mean anything, so a match without groups writes one entry,
 /// not twenty, and a copy copies what the match set.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct GroupSpans {
     len: u8,
     spans: [(u32, u32); RE_GROUPS],
@@ -535,6 +535,12 @@ impl PartialEq for GroupSpans {
 }
 
 impl Eq for GroupSpans {}
+
+impl std::fmt::Debug for GroupSpans {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries((0..self.len as usize).map(|i| self.get(i))).finish()
+    }
+}
 
 /// A group that did not take part in the match.
 const NO_SPAN: (u32, u32) = (u32::MAX, u32::MAX);
@@ -749,6 +755,19 @@ pub fn covers(net: IpAddr, prefix: u8, ip: IpAddr) -> bool {
         }
         _ => false,
     }
+}
+
+/// A checked and compiled program for unit tests (panics on any error diagnostic).
+#[cfg(test)]
+pub fn compile_for_tests(src: &str) -> Program {
+    use crate::assemble::{MemoryLoader, SourceKind};
+    let a = crate::analysis::analyze("test.vcl", src.as_bytes(), SourceKind::File, &mut MemoryLoader::default(), false);
+    let errors: Vec<_> =
+        a.diagnostics.iter().filter(|d| d.severity == crate::diag::Severity::Error).map(|d| &d.message).collect();
+    assert!(errors.is_empty(), "check errors: {errors:?}");
+    let (program, diags) = compile(&a.program.unit, &a.model);
+    assert!(diags.is_empty(), "compile errors: {:?}", diags.iter().map(|d| &d.message).collect::<Vec<_>>());
+    program
 }
 
 #[cfg(test)]

@@ -635,3 +635,144 @@ impl Src {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interp::state::ReqState;
+    use crate::interp::Runtime;
+
+    /// Conditions and values the compiler specialises, each next to the general cases it
+    /// must agree with.
+    const CONDITIONS: &[&str] = &[
+        "req.http.Host",
+        "!req.http.Nope",
+        r#"req.method == "GET""#,
+        r#"req.method != "GET""#,
+        r#"req.http.Host == "www.example.com""#,
+        r#"req.http.Nope == """#,
+        r#"var.s == "abc""#,
+        "var.s != req.http.Host",
+        "var.unset == req.http.Nope",
+        r#"var.unset == "x""#,
+        r#"var.unset != """#,
+        r#"req.url.ext == "png""#,
+        "beresp.status >= 500",
+        "req.restarts < 1",
+        "var.n > 3",
+        r#"req.http.Host ~ "^www\.(.+)$""#,
+        r#"req.url.qs ~ "(?:^|&)(?:utm_[a-z]+|gclid)=""#,
+        r#"req.url.ext ~ "^(?:png|jpe?g)$""#,
+        r#"!(req.http.User-Agent ~ "(?i)bot|mobile")"#,
+        r#"req.http.Nope ~ "^$""#,
+        r#"fastly_info.state ~ "^NO""#,
+        "client.ip ~ office",
+        "req.http.A && req.http.B || req.http.Host",
+        "std.strlen(req.url) > 3",
+        r#"table.lookup_bool(flags, "on", false)"#,
+        "var.b",
+        "if(var.b, false, true)",
+    ];
+
+    const VALUES: &[&str] = &[
+        "req.http.Host",
+        "req.http.Nope",
+        "req.http.Cookie:session",
+        "req.method",
+        "req.url.path",
+        r#""a" req.url "b" var.n req.http.Nope"#,
+        r#"if(req.http.Host, "y", "n")"#,
+        "std.toupper(req.http.Host)",
+        "var.n",
+        "var.unset",
+        "re.group.1",
+        "beresp.status",
+        "now.sec",
+        r#"table.lookup(redirects, req.url.path, "none")"#,
+        r#"regsub(req.url, "^/", "")"#,
+        "server.identity",
+    ];
+
+    fn program() -> Program {
+        let mut vcl = String::from(
+            r#"acl office { "198.18.0.0"/16; }
+            table flags BOOL { "on": true }
+            table redirects { "/products/shoes": "/shoes" }
+            sub vcl_fetch {
+              declare local var.s STRING;
+              declare local var.unset STRING;
+              declare local var.n INTEGER;
+              declare local var.b BOOL;
+              set var.s = "abc";
+              set var.n = 7;
+              set var.b = true;
+            "#,
+        );
+        for c in CONDITIONS {
+            vcl.push_str(&format!("  if ({c}) {{ }}\n"));
+        }
+        for v in VALUES {
+            vcl.push_str(&format!("  set req.http.V = {v};\n"));
+        }
+        vcl.push_str("}\n");
+        crate::ir::compile_for_tests(&vcl)
+    }
+
+    fn state() -> ReqState {
+        let mut st = ReqState::default();
+        st.req.url = Bytes::from_static(b"/products/shoes?utm_source=x&size=42");
+        st.client_ip = "198.18.0.20".parse().unwrap();
+        st.beresp.status = 503;
+        for (n, v) in [
+            ("Host", "www.example.com"),
+            ("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148"),
+            ("Cookie", "currency=EUR; session=s1"),
+            ("B", "1"),
+        ] {
+            st.req.headers.set(n.as_bytes(), Bytes::from_static(v.as_bytes()));
+        }
+        st
+    }
+
+    #[test]
+    fn compiled_conditions_and_values_agree_with_the_tree_evaluator() {
+        let program = program();
+        let runtime = Runtime::default();
+        let idx = program.sub_by_name("vcl_fetch").expect("vcl_fetch");
+        let sub = &program.subs[idx as usize];
+        let cx = Cx { program: &program, sub: idx, def: sub };
+        let (mut conditions, mut values) = (0, 0);
+        for stmt in &sub.body {
+            // Each expression runs twice from the same state, with the locals the
+            // subroutine's first statements set and `re.group.*` from an earlier match.
+            let run = |f: &dyn Fn(&mut Machine<'_>) -> String| {
+                let mut st = state();
+                let mut m = Machine::new(&program, &runtime, &mut st, None);
+                m.locals.extend(sub.slot_init.iter().cloned());
+                m.locals[0] = Value::String(Bytes::from_static(b"abc"));
+                m.locals[2] = Value::Integer(7);
+                m.locals[3] = Value::Bool(true);
+                m.regex_match(0, &Bytes::from_static(b"www.example.org"));
+                let out = f(&mut m);
+                format!("{out} groups={:?} error={:?}", st.re_groups, st.fastly_error)
+            };
+            match &stmt.kind {
+                StmtKind::If { branches, .. } => {
+                    let e = &branches[0].0;
+                    let compiled = test(&cx, e);
+                    let tree = run(&|m| format!("{:?}", m.cond(e)));
+                    assert_eq!(run(&|m| format!("{:?}", compiled(m))), tree, "condition {:?}", CONDITIONS[conditions]);
+                    conditions += 1;
+                }
+                StmtKind::Set { place: Place::Var(Var::Header(..)), value, .. } => {
+                    let compiled = value_fn(&cx, value);
+                    let tree = run(&|m| format!("{:?}", m.eval(value)));
+                    assert_eq!(run(&|m| format!("{:?}", compiled(m))), tree, "value {:?}", VALUES[values]);
+                    values += 1;
+                }
+                _ => {}
+            }
+        }
+        assert_eq!((conditions, values), (CONDITIONS.len(), VALUES.len()));
+    }
+}
