@@ -68,9 +68,19 @@ struct Block {
 impl Block {
     fn run(&self, m: &mut Machine<'_>) -> Result<Flow, Fault> {
         m.count_steps(self.steps.len())?;
+        if m.coverage.is_some() {
+            self.run_steps::<true>(m)
+        } else {
+            self.run_steps::<false>(m)
+        }
+    }
+
+    /// The statements in order; `COVER`: marking each as run (`lacquer test --coverage`),
+    /// decided once per block rather than per statement.
+    fn run_steps<const COVER: bool>(&self, m: &mut Machine<'_>) -> Result<Flow, Fault> {
         let mut i = 0;
         while let Some(step) = self.steps.get(i) {
-            if m.coverage.is_some() {
+            if COVER {
                 m.cover(self.sub, self.ids[i]);
             }
             match step(m)? {
