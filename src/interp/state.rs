@@ -73,10 +73,10 @@ impl Headers {
 
     /// [`Headers::get`] by a prepared name.
     pub fn get_named(&self, name: &HeaderName) -> Option<&Bytes> {
-        self.find(&name.name())
+        self.find(name)
     }
 
-    fn find(&self, name: &Name<'_>) -> Option<&Bytes> {
+    fn find(&self, name: &impl Lookup) -> Option<&Bytes> {
         if self.seen & name.bit() == 0 {
             return None;
         }
@@ -109,16 +109,16 @@ impl Headers {
 
     /// [`Headers::set`] by a prepared name (shared, not copied, when the field is new).
     pub fn set_named(&mut self, name: &HeaderName, value: Bytes) {
-        if let Err(value) = self.replace(&name.name(), value) {
+        if let Err(value) = self.replace(name, value) {
             self.reserve();
-            self.seen |= name.name().bit();
+            self.seen |= name.bit;
             self.fields.push(Field { key: name.key, name: name.bytes.clone(), value });
         }
     }
 
     /// Puts `value` in the first instance of `name` and drops the others; gives the value
     /// back when there is no such field.
-    fn replace(&mut self, name: &Name<'_>, value: Bytes) -> Result<(), Bytes> {
+    fn replace(&mut self, name: &impl Lookup, value: Bytes) -> Result<(), Bytes> {
         if self.seen & name.bit() == 0 {
             return Err(value);
         }
@@ -175,10 +175,10 @@ impl Headers {
 
     /// [`Headers::remove`] by a prepared name.
     pub fn remove_named(&mut self, name: &HeaderName) {
-        self.remove_by(&name.name())
+        self.remove_by(name)
     }
 
-    fn remove_by(&mut self, name: &Name<'_>) {
+    fn remove_by(&mut self, name: &impl Lookup) {
         if self.seen & name.bit() == 0 {
             return;
         }
@@ -226,21 +226,80 @@ fn same_name(a: &[u8], b: &[u8]) -> bool {
 pub struct HeaderName {
     bytes: Bytes,
     key: u64,
+    bit: u64,
     folded: Option<(u64, u64)>,
 }
 
 impl HeaderName {
     pub fn new(bytes: Bytes) -> HeaderName {
         let Name { key, folded, .. } = Name::new(&bytes);
-        HeaderName { key, folded, bytes }
+        HeaderName { key, bit: bit(key), folded, bytes }
     }
 
     pub fn bytes(&self) -> &Bytes {
         &self.bytes
     }
+}
 
-    fn name(&self) -> Name<'_> {
-        Name { name: &self.bytes, folded: self.folded, key: self.key }
+/// What a header lookup compares fields with: a name prepared for one call ([`Name`]) or
+/// once for a compiled program ([`HeaderName`]).
+trait Lookup {
+    fn key(&self) -> u64;
+    /// The name's bit in [`Headers::seen`].
+    fn bit(&self) -> u64;
+    /// The name itself, compared with a field's.
+    fn same(&self, field: &[u8]) -> bool;
+
+    #[inline(always)]
+    fn matches(&self, field: &Field) -> bool {
+        field.key == self.key() && self.same(&field.name)
+    }
+}
+
+impl Lookup for HeaderName {
+    #[inline(always)]
+    fn key(&self) -> u64 {
+        self.key
+    }
+
+    #[inline(always)]
+    fn bit(&self) -> u64 {
+        self.bit
+    }
+
+    #[inline(always)]
+    fn same(&self, field: &[u8]) -> bool {
+        same_folded(&self.bytes, self.folded, field)
+    }
+}
+
+impl Lookup for Name<'_> {
+    #[inline(always)]
+    fn key(&self) -> u64 {
+        self.key
+    }
+
+    #[inline(always)]
+    fn bit(&self) -> u64 {
+        bit(self.key)
+    }
+
+    #[inline(always)]
+    fn same(&self, field: &[u8]) -> bool {
+        same_folded(self.name, self.folded, field)
+    }
+}
+
+/// Whether `field` is `name` ignoring ASCII case, `folded` being `name`'s words with its
+/// letters folded (when it is short enough to have them).
+#[inline(always)]
+fn same_folded(name: &[u8], folded: Option<(u64, u64)>, field: &[u8]) -> bool {
+    if field.len() != name.len() {
+        return false;
+    }
+    match (folded, words(field)) {
+        (Some((x0, x1)), Some((y0, y1))) => x0 == lower(y0) && x1 == lower(y1),
+        _ => field.eq_ignore_ascii_case(name),
     }
 }
 
@@ -274,29 +333,6 @@ impl<'a> Name<'a> {
                 let key = word(0) ^ word(8).rotate_left(32) ^ word(name.len() - 8).rotate_left(16) ^ n << 56;
                 Name { name, folded: None, key }
             }
-        }
-    }
-
-    /// This name's bit in [`Headers::seen`].
-    #[inline(always)]
-    fn bit(&self) -> u64 {
-        bit(self.key)
-    }
-
-    #[inline(always)]
-    fn matches(&self, field: &Field) -> bool {
-        field.key == self.key && self.same(&field.name)
-    }
-
-    /// The name itself, compared.
-    #[inline(always)]
-    fn same(&self, name: &[u8]) -> bool {
-        if name.len() != self.name.len() {
-            return false;
-        }
-        match (self.folded, words(name)) {
-            (Some((x0, x1)), Some((y0, y1))) => x0 == lower(y0) && x1 == lower(y1),
-            _ => name.eq_ignore_ascii_case(self.name),
         }
     }
 }

@@ -548,7 +548,7 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
                 let mut values: smallvec::SmallVec<[Value; 6]> = smallvec::SmallVec::new();
                 for (a, conv) in args.iter() {
                     let v = a(m)?;
-                    values.push(convert(v, *conv, m.program));
+                    values.push(if *conv == Conv::None { v } else { convert(v, *conv, m.program) });
                 }
                 m.invoke(f, &values)
             })
