@@ -118,28 +118,16 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
     match kind {
         StmtKind::Set { place: Place::Var(Var::Header(obj, name)), op: AssignOp::Assign, value } => {
             let (obj, name) = (*obj, HeaderName::new(name.clone()));
-            match Src::of(value) {
+            let (src, value) = (Src::of(value), value_fn(cx, value));
+            Box::new(move |m| {
                 // A string the program or the state holds is shared, not copied.
-                Some(src) => {
-                    let fallback = value_fn(cx, value);
-                    Box::new(move |m| {
-                        let v = match src.peek(m.state, m.frame()) {
-                            Some(v) => v.cloned().unwrap_or_default(),
-                            None => fallback(m)?.into_bytes(),
-                        };
-                        m.state.message_mut(obj).headers.set_named(&name, v);
-                        Ok(Flow::Next)
-                    })
-                }
-                None => {
-                    let value = value_fn(cx, value);
-                    Box::new(move |m| {
-                        let v = value(m)?.into_bytes();
-                        m.state.message_mut(obj).headers.set_named(&name, v);
-                        Ok(Flow::Next)
-                    })
-                }
-            }
+                let v = match src.as_ref().and_then(|s| s.peek(m.state, m.frame())) {
+                    Some(v) => v.cloned().unwrap_or_default(),
+                    None => value(m)?.into_bytes(),
+                };
+                m.state.message_mut(obj).headers.set_named(&name, v);
+                Ok(Flow::Next)
+            })
         }
         StmtKind::Unset(Place::Var(Var::Header(obj, name))) => {
             let (obj, name) = (*obj, HeaderName::new(name.clone()));
@@ -148,11 +136,9 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                 Ok(Flow::Next)
             })
         }
-        // `set req.hash += X` with a string the state holds: appended without the
-        // general compound assignment (which reads `req.hash` as not set and appends).
-        StmtKind::Set { place: Place::Var(Var::Builtin(BVar::ReqHash)), op: AssignOp::Add, value }
-            if Src::of(value).is_some() =>
-        {
+        // `set req.hash += X`: appended straight from where the string is (the general
+        // compound assignment would read `req.hash` as not set and append to that).
+        StmtKind::Set { place: Place::Var(Var::Builtin(BVar::ReqHash)), op: AssignOp::Add, value } => {
             let (src, fallback) = (Src::of(value), value_fn(cx, value));
             Box::new(move |m| {
                 let piece = match src.as_ref().and_then(|s| s.in_place(m.state, &m.locals[m.base..])) {
@@ -163,7 +149,8 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                 Ok(Flow::Next)
             })
         }
-        StmtKind::Set { place: Place::Local(slot), op: AssignOp::Assign, value } => {
+        StmtKind::Set { place: Place::Local(slot), op: AssignOp::Assign, value }
+        | StmtKind::Declare { slot, init: Some(value) } => {
             let (slot, value) = (*slot, value_fn(cx, value));
             Box::new(move |m| {
                 let v = value(m)?;
@@ -180,25 +167,13 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                 Ok(Flow::Next)
             })
         }
-        StmtKind::Declare { slot, init } => {
+        StmtKind::Declare { slot, init: None } => {
             let slot = *slot;
-            match init {
-                Some(e) => {
-                    let value = value_fn(cx, e);
-                    Box::new(move |m| {
-                        let v = value(m)?;
-                        m.set_local(slot, v);
-                        Ok(Flow::Next)
-                    })
-                }
-                None => {
-                    let zero = cx.def.slot_init.get(slot as usize).cloned().unwrap_or(Value::NotSet);
-                    Box::new(move |m| {
-                        m.set_local(slot, zero.clone());
-                        Ok(Flow::Next)
-                    })
-                }
-            }
+            let zero = cx.def.slot_init.get(slot as usize).cloned().unwrap_or(Value::NotSet);
+            Box::new(move |m| {
+                m.set_local(slot, zero.clone());
+                Ok(Flow::Next)
+            })
         }
         StmtKind::Call { sub, args } => {
             let (sub, args) = (*sub, values(cx, args));
