@@ -237,8 +237,7 @@ impl<'a> Machine<'a> {
             }
             other => {
                 return Err(Fault::Fatal(Box::new(format!(
-                    "internal error: the compiler left {} to the leaf evaluator",
-                    stmt_name(other)
+                    "internal error: the compiler left a statement that is not a leaf to the tree evaluator: {other:?}"
                 ))))
             }
         }
@@ -730,31 +729,6 @@ fn compound(op: AssignOp, current: Value, v: Value, state: &mut ReqState) -> Val
             }
         }
         (_, current, _) => current,
-    }
-}
-
-/// A statement kind's name, for internal errors.
-fn stmt_name(kind: &StmtKind) -> &'static str {
-    match kind {
-        StmtKind::Set { .. } => "set",
-        StmtKind::Unset(_) => "unset",
-        StmtKind::Add { .. } => "add",
-        StmtKind::Call { .. } => "call",
-        StmtKind::Declare { .. } => "declare",
-        StmtKind::Return(_) => "return",
-        StmtKind::Error { .. } => "error",
-        StmtKind::Restart => "restart",
-        StmtKind::Esi => "esi",
-        StmtKind::Synthetic { .. } => "synthetic",
-        StmtKind::Log(_) => "log",
-        StmtKind::Goto(_) => "goto",
-        StmtKind::Label(_) => "a label",
-        StmtKind::If { .. } => "if",
-        StmtKind::Block(_) => "a block",
-        StmtKind::Eval(_) => "a function call",
-        StmtKind::Switch { .. } => "switch",
-        StmtKind::Break => "break",
-        StmtKind::Fallthrough => "fallthrough",
     }
 }
 
