@@ -13,11 +13,11 @@ use super::state::ReqState;
 use super::value::Value;
 use super::vars;
 use super::Runtime;
-
-mod compiled;
 use crate::catalog::SubKind;
 use crate::ir::{Action, Conv, Expr, GroupSpans, Place, Program, StmtKind, Var};
 use crate::syntax::ast::{AssignOp, CompareOp};
+
+mod compiled;
 pub use compiled::{compile as compile_code, Code};
 
 /// Statements one request may execute before it is stopped with a 503 (runaway VCL;
