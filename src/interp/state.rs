@@ -10,31 +10,46 @@ use super::ascii::{lower, words};
 use super::value::{Obj, Value};
 
 /// An ordered, case-insensitive multimap of header fields.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Headers {
     fields: Vec<Field>,
     /// Some name may occur more than once (only `add` makes that so); when not, `set`
     /// and `unset` stop at the first instance.
     repeated: bool,
-    /// One bit per name ever added (of 64, chosen by the name's key): a name whose bit is
-    /// clear is not in the list, so looking up, setting or unsetting a field that is not
-    /// there (most of what VCL asks) does not scan. Removing a field leaves its bit.
-    seen: u64,
+    /// An index of the fields by name: each name's key selects one of 64 slots, which
+    /// holds 1 + the position of the first field whose name selects it (0: no field
+    /// does; [`FAR`]: past what a byte holds, so look from the start). A name whose slot
+    /// is empty is not in the list, so most of what VCL asks (fields that are not there)
+    /// costs one load, and a field that is there is usually the one its slot names.
+    slots: [u8; 64],
 }
 
-/// One header field, with a key of its name (case folded) that a lookup compares before
-/// the name itself: looking a name up in a list of fields costs one word comparison
-/// per field that does not match.
+impl Default for Headers {
+    fn default() -> Headers {
+        Headers { fields: Vec::new(), repeated: false, slots: [0; 64] }
+    }
+}
+
+/// A slot of [`Headers::slots`] whose first field lies too far to be named in a byte.
+const FAR: u8 = u8::MAX;
+
+/// One header field, with its name's folded words (or, for long names, a key of them):
+/// looking a name up compares words the field holds, without reading the name's bytes.
 #[derive(Debug, Clone)]
 struct Field {
-    key: u64,
+    /// The name's [`Name::id`].
+    id: (u64, u64),
     name: Bytes,
     value: Bytes,
 }
 
 impl Field {
     fn new(name: Bytes, value: Bytes) -> Field {
-        Field { key: Name::new(&name).key, name, value }
+        Field { id: Name::new(&name).id, name, value }
+    }
+
+    fn slot(&self) -> usize {
+        slot(self.id, self.name.len())
     }
 }
 
@@ -57,7 +72,7 @@ impl Clone for Headers {
         }
         let mut fields = Vec::with_capacity(self.fields.len() + SPARE_FIELDS);
         fields.extend(self.fields.iter().cloned());
-        Headers { fields, repeated: self.repeated, seen: self.seen }
+        Headers { fields, repeated: self.repeated, slots: self.slots }
     }
 }
 
@@ -77,10 +92,26 @@ impl Headers {
     }
 
     fn find(&self, name: &impl Lookup) -> Option<&Bytes> {
-        if self.seen & name.bit() == 0 {
-            return None;
-        }
-        self.fields.iter().find(|f| name.matches(f)).map(|f| &f.value)
+        self.position(name).map(|at| &self.fields[at].value)
+    }
+
+    /// Where the first instance of `name` is.
+    #[inline(always)]
+    fn position(&self, name: &impl Lookup) -> Option<usize> {
+        let from = match self.slots[name.slot()] {
+            0 => return None,
+            FAR => 0,
+            p => {
+                let at = usize::from(p - 1);
+                // The first field of the name's slot; a field of another name that
+                // shares the slot may come first, and then the name is further on.
+                if name.matches(&self.fields[at]) {
+                    return Some(at);
+                }
+                at + 1
+            }
+        };
+        self.fields[from..].iter().position(|f| name.matches(f)).map(|i| from + i)
     }
 
     pub fn get_all<'a>(&'a self, name: &'a [u8]) -> impl Iterator<Item = &'a Bytes> + 'a {
@@ -94,8 +125,9 @@ impl Headers {
 
     /// Replaces every instance of a field with one value (VCL `set`).
     pub fn set(&mut self, name: &[u8], value: Bytes) {
-        if let Err(value) = self.replace(&Name::new(name), value) {
-            self.push(Bytes::copy_from_slice(name), value);
+        let name = Name::new(name);
+        if let Err(value) = self.replace(&name, value) {
+            self.push(Field { id: name.id, name: Bytes::copy_from_slice(name.name), value });
         }
     }
 
@@ -103,28 +135,21 @@ impl Headers {
     /// names): a new field shares it instead of copying.
     pub fn set_shared(&mut self, name: &Bytes, value: Bytes) {
         if let Err(value) = self.replace(&Name::new(name), value) {
-            self.push(name.clone(), value);
+            self.push(Field::new(name.clone(), value));
         }
     }
 
     /// [`Headers::set`] by a prepared name (shared, not copied, when the field is new).
     pub fn set_named(&mut self, name: &HeaderName, value: Bytes) {
         if let Err(value) = self.replace(name, value) {
-            self.reserve();
-            self.seen |= name.bit;
-            self.fields.push(Field { key: name.key, name: name.bytes.clone(), value });
+            self.push_at(name.slot, Field { id: name.id, name: name.bytes.clone(), value });
         }
     }
 
     /// Puts `value` in the first instance of `name` and drops the others; gives the value
     /// back when there is no such field.
     fn replace(&mut self, name: &impl Lookup, value: Bytes) -> Result<(), Bytes> {
-        if self.seen & name.bit() == 0 {
-            return Err(value);
-        }
-        let Some(first) = self.fields.iter().position(|f| name.matches(f)) else {
-            return Err(value);
-        };
+        let Some(first) = self.position(name) else { return Err(value) };
         self.fields[first].value = value;
         let rest = first + 1;
         if self.repeated && self.fields[rest..].iter().any(|f| name.matches(f)) {
@@ -133,39 +158,54 @@ impl Headers {
                 i += 1;
                 i <= rest || !name.matches(f)
             });
+            self.reindex();
         }
         Ok(())
     }
 
-    fn push(&mut self, name: Bytes, value: Bytes) {
-        self.reserve();
-        let field = Field::new(name, value);
-        self.seen |= bit(field.key);
+    fn push(&mut self, field: Field) {
+        self.push_at(field.slot(), field)
+    }
+
+    #[inline(always)]
+    fn push_at(&mut self, slot: usize, field: Field) {
+        if self.fields.capacity() == 0 {
+            self.fields.reserve(SPARE_FIELDS);
+        }
+        let slot = &mut self.slots[slot];
+        if *slot == 0 {
+            *slot = u8::try_from(self.fields.len() + 1).unwrap_or(FAR);
+        }
         self.fields.push(field);
     }
 
-    fn reserve(&mut self) {
-        if self.fields.capacity() == 0 {
-            self.fields.reserve(SPARE_FIELDS);
+    /// Rebuilds [`Headers::slots`] after fields were removed (the positions moved).
+    fn reindex(&mut self) {
+        self.slots = [0; 64];
+        for (at, f) in self.fields.iter().enumerate() {
+            let slot = &mut self.slots[f.slot()];
+            if *slot == 0 {
+                *slot = u8::try_from(at + 1).unwrap_or(FAR);
+            }
         }
     }
 
     /// Appends an instance, noting when the name was already there.
-    fn append(&mut self, name: Bytes, value: Bytes) {
-        if !self.repeated && self.contains(&name) {
+    fn append(&mut self, field: Field) {
+        if !self.repeated && self.position(&Name::new(&field.name)).is_some() {
             self.repeated = true;
         }
-        self.push(name, value);
+        self.push(field);
     }
 
     /// [`Headers::add`] with a compiled header name (shared, not copied).
     pub fn add_shared(&mut self, name: &Bytes, value: Bytes) {
-        self.append(name.clone(), value);
+        self.append(Field::new(name.clone(), value));
     }
 
     /// Appends another instance (VCL `add`).
     pub fn add(&mut self, name: &[u8], value: Bytes) {
-        self.append(Bytes::copy_from_slice(name), value);
+        self.append(Field::new(Bytes::copy_from_slice(name), value));
     }
 
     /// Removes every instance of a field (VCL `unset`).
@@ -179,14 +219,12 @@ impl Headers {
     }
 
     fn remove_by(&mut self, name: &impl Lookup) {
-        if self.seen & name.bit() == 0 {
-            return;
-        }
-        let Some(first) = self.fields.iter().position(|f| name.matches(f)) else { return };
+        let Some(first) = self.position(name) else { return };
         self.fields.remove(first);
         if self.repeated {
             self.fields.retain(|f| !name.matches(f));
         }
+        self.reindex();
     }
 
     /// Removes every field whose name starts with `prefix` (`unset req.http.X-*`).
@@ -195,6 +233,7 @@ impl Headers {
             let n = &f.name;
             !(n.len() >= prefix.len() && n[..prefix.len()].eq_ignore_ascii_case(prefix))
         });
+        self.reindex();
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &Bytes)> {
@@ -211,13 +250,14 @@ impl Headers {
 
     pub fn retain(&mut self, mut keep: impl FnMut(&[u8], &[u8]) -> bool) {
         self.fields.retain(|f| keep(&f.name, &f.value));
+        self.reindex();
     }
 }
 
 /// Header names compare case-insensitively (ASCII letters only).
 #[cfg(test)]
 fn same_name(a: &[u8], b: &[u8]) -> bool {
-    Name::new(b).same(a)
+    Name::new(b).matches(&Field::new(Bytes::copy_from_slice(a), Bytes::new()))
 }
 
 /// A header name prepared once, where a compiled program names a header: what a lookup
@@ -225,15 +265,14 @@ fn same_name(a: &[u8], b: &[u8]) -> bool {
 #[derive(Debug, Clone)]
 pub struct HeaderName {
     bytes: Bytes,
-    key: u64,
-    bit: u64,
-    folded: Option<(u64, u64)>,
+    id: (u64, u64),
+    slot: usize,
 }
 
 impl HeaderName {
     pub fn new(bytes: Bytes) -> HeaderName {
-        let Name { key, folded, .. } = Name::new(&bytes);
-        HeaderName { key, bit: bit(key), folded, bytes }
+        let id = Name::new(&bytes).id;
+        HeaderName { slot: slot(id, bytes.len()), id, bytes }
     }
 
     pub fn bytes(&self) -> &Bytes {
@@ -244,94 +283,79 @@ impl HeaderName {
 /// What a header lookup compares fields with: a name prepared for one call ([`Name`]) or
 /// once for a compiled program ([`HeaderName`]).
 trait Lookup {
-    fn key(&self) -> u64;
-    /// The name's bit in [`Headers::seen`].
-    fn bit(&self) -> u64;
-    /// The name itself, compared with a field's.
-    fn same(&self, field: &[u8]) -> bool;
+    fn id(&self) -> (u64, u64);
+    /// The name's slot in [`Headers::slots`].
+    fn slot(&self) -> usize;
+    fn name(&self) -> &[u8];
 
+    /// Whether `field` has this name, ignoring ASCII case.
     #[inline(always)]
     fn matches(&self, field: &Field) -> bool {
-        field.key == self.key() && self.same(&field.name)
+        let name = self.name();
+        field.id == self.id()
+            && field.name.len() == name.len()
+            && (name.len() <= 16 || field.name.eq_ignore_ascii_case(name))
     }
 }
 
 impl Lookup for HeaderName {
     #[inline(always)]
-    fn key(&self) -> u64 {
-        self.key
+    fn id(&self) -> (u64, u64) {
+        self.id
     }
 
     #[inline(always)]
-    fn bit(&self) -> u64 {
-        self.bit
+    fn slot(&self) -> usize {
+        self.slot
     }
 
     #[inline(always)]
-    fn same(&self, field: &[u8]) -> bool {
-        same_folded(&self.bytes, self.folded, field)
+    fn name(&self) -> &[u8] {
+        &self.bytes
     }
 }
 
 impl Lookup for Name<'_> {
     #[inline(always)]
-    fn key(&self) -> u64 {
-        self.key
+    fn id(&self) -> (u64, u64) {
+        self.id
     }
 
     #[inline(always)]
-    fn bit(&self) -> u64 {
-        bit(self.key)
+    fn slot(&self) -> usize {
+        slot(self.id, self.name.len())
     }
 
     #[inline(always)]
-    fn same(&self, field: &[u8]) -> bool {
-        same_folded(self.name, self.folded, field)
+    fn name(&self) -> &[u8] {
+        self.name
     }
 }
 
-/// Whether `field` is `name` ignoring ASCII case, `folded` being `name`'s words with its
-/// letters folded (when it is short enough to have them).
+/// The slot of [`Headers::slots`] a name selects.
 #[inline(always)]
-fn same_folded(name: &[u8], folded: Option<(u64, u64)>, field: &[u8]) -> bool {
-    if field.len() != name.len() {
-        return false;
-    }
-    match (folded, words(field)) {
-        (Some((x0, x1)), Some((y0, y1))) => x0 == lower(y0) && x1 == lower(y1),
-        _ => field.eq_ignore_ascii_case(name),
-    }
+fn slot(id: (u64, u64), len: usize) -> usize {
+    let key = id.0 ^ id.1.rotate_left(32) ^ (len as u64) << 56;
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
 }
 
-/// The bit of [`Headers::seen`] a name's key selects.
-#[inline(always)]
-fn bit(key: u64) -> u64 {
-    1 << (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
-}
-
-/// A header name being looked for: its key, and (names are short) the name as at most
-/// two machine words with its letters folded, so the field whose key matches is
-/// confirmed without a call into `memcmp`.
+/// A header name being looked for, with its [`Name::id`].
 struct Name<'a> {
     name: &'a [u8],
-    folded: Option<(u64, u64)>,
-    key: u64,
+    /// Names of up to 16 bytes: their two words ([`words`]) with letters folded, which
+    /// with the length identify the name exactly. Longer names: a key of their first
+    /// sixteen bytes and last eight, folded, which a lookup confirms byte by byte.
+    id: (u64, u64),
 }
 
 impl<'a> Name<'a> {
     #[inline(always)]
     fn new(name: &'a [u8]) -> Name<'a> {
-        let n = name.len() as u64;
         match words(name) {
-            Some((a, b)) => {
-                let (a, b) = (lower(a), lower(b));
-                Name { name, folded: Some((a, b)), key: a ^ b.rotate_left(32) ^ n << 56 }
-            }
+            Some((a, b)) => Name { name, id: (lower(a), lower(b)) },
             None => {
-                // Longer names: the key covers the first sixteen bytes and the last eight.
                 let word = |at: usize| lower(u64::from_le_bytes(name[at..at + 8].try_into().unwrap_or([0; 8])));
-                let key = word(0) ^ word(8).rotate_left(32) ^ word(name.len() - 8).rotate_left(16) ^ n << 56;
-                Name { name, folded: None, key }
+                Name { name, id: (word(0) ^ word(8).rotate_left(32), word(name.len() - 8)) }
             }
         }
     }
@@ -655,7 +679,7 @@ mod tests {
 
     #[test]
     fn a_removed_field_is_gone_and_can_come_back() {
-        // The `seen` bits only ever skip names that were never added.
+        // The slot index follows removals: positions move when a field goes.
         let mut h = Headers::new();
         assert_eq!(h.get(b"X-A"), None);
         h.set(b"X-A", Bytes::from_static(b"1"));
@@ -666,11 +690,22 @@ mod tests {
         assert_eq!(h.get(b"X-a"), Some(&Bytes::from_static(b"2")));
         let copy = h.clone();
         assert_eq!(copy.get_named(&HeaderName::new(Bytes::from_static(b"X-A"))), Some(&Bytes::from_static(b"2")));
-        for i in 0..200 {
-            h.add(format!("X-{i}").as_bytes(), Bytes::new());
+        // More fields than slots (every slot shared) and than a slot can point at.
+        for i in 0..300 {
+            h.add(format!("X-{i}").as_bytes(), Bytes::from(i.to_string()));
         }
-        assert!((0..200).all(|i| h.contains(format!("x-{i}").as_bytes())));
-        assert!(!h.contains(b"X-200"));
+        let value = |h: &Headers, i: usize| h.get(format!("x-{i}").as_bytes()).cloned();
+        assert!((0..300).all(|i| value(&h, i) == Some(Bytes::from(i.to_string()))));
+        assert!(!h.contains(b"X-300"));
+        // Removing fields moves the later ones; every lookup still finds its own.
+        for i in (0..300).step_by(7) {
+            h.remove(format!("X-{i}").as_bytes());
+        }
+        h.retain(|name, _| name != b"X-299");
+        for i in 0..300 {
+            let expect = (i % 7 != 0 && i != 299).then(|| Bytes::from(i.to_string()));
+            assert_eq!(value(&h, i), expect, "X-{i}");
+        }
     }
 
     #[test]
