@@ -35,10 +35,11 @@ pub fn run(program: &Program, kind: SubKind, state: &mut ReqState, runtime: &Run
     }
     let Some(idx) = program.entries[kind as usize] else { return Ok(Action::default_for(kind)) };
     let mut m = Machine::new(program, runtime, state, None);
-    match m.call(idx, Vec::new())? {
-        Flow::Action(a) => Ok(a),
-        _ => Ok(Action::default_for(kind)),
+    Ok(match m.call(idx, Vec::new())? {
+        Flow::Action => m.action.take(),
+        _ => None,
     }
+    .unwrap_or_else(|| Action::default_for(kind)))
 }
 
 /// Runs any subroutine by index (tests call custom subroutines directly) and returns
@@ -53,18 +54,21 @@ pub fn run_sub(
 ) -> Result<(Option<Action>, Option<Value>), Fault> {
     let mut m = Machine::new(program, runtime, state, coverage);
     Ok(match m.call(sub, args)? {
-        Flow::Action(a) => (Some(a), None),
-        Flow::Return(v) => (None, v),
+        Flow::Action => (m.action.take(), None),
+        Flow::Return => (None, m.returned.take()),
         _ => (None, None),
     })
 }
 
+/// How a statement or block ended: small, so results come back in registers; what a
+/// `return` carries waits in the machine ([`Machine::returned`], [`Machine::action`]).
+#[derive(Clone, Copy)]
 enum Flow {
     Next,
     /// `return;` or `return EXPR;` from a custom subroutine.
-    Return(Option<Value>),
+    Return,
     /// The built-in subroutine is done.
-    Action(Action),
+    Action,
     Goto(u32),
     /// `break;`, up to the enclosing `switch`.
     Break,
@@ -95,6 +99,17 @@ struct Machine<'a> {
     spans: GroupSpans,
     /// Statements executed, per subroutine and statement id (`lacquer test --coverage`).
     coverage: Option<&'a mut Vec<Vec<bool>>>,
+    /// The value of the `return EXPR;` being unwound ([`Flow::Return`]).
+    returned: Option<Value>,
+    /// What the subroutine being unwound decided ([`Flow::Action`]).
+    action: Option<Action>,
+    /// Custom-subroutine calls on the stack (0: the built-in subroutine).
+    depth: u32,
+    /// The call depth whose match set the current `re.group.*`.
+    groups_owner: u32,
+    /// Groups of outer frames, saved when a callee first recorded its own: `(owner,
+    /// groups)`, restored when the callee returns.
+    saved_groups: smallvec::SmallVec<[(u32, crate::interp::state::ReGroups); 2]>,
 }
 
 impl<'a> Machine<'a> {
@@ -102,8 +117,16 @@ impl<'a> Machine<'a> {
         program: &'a Program,
         runtime: &'a Runtime,
         state: &'a mut ReqState,
-        coverage: Option<&'a mut Vec<Vec<bool>>>,
+        mut coverage: Option<&'a mut Vec<Vec<bool>>>,
     ) -> Machine<'a> {
+        if let Some(cov) = coverage.as_deref_mut() {
+            cov.resize(cov.len().max(program.subs.len()), Vec::new());
+            for (marks, sub) in cov.iter_mut().zip(&program.subs) {
+                if marks.len() < sub.spans.len() {
+                    marks.resize(sub.spans.len(), false);
+                }
+            }
+        }
         Machine {
             program,
             runtime,
@@ -114,52 +137,95 @@ impl<'a> Machine<'a> {
             base: 0,
             spans: GroupSpans::NONE,
             coverage,
+            returned: None,
+            action: None,
+            depth: 0,
+            groups_owner: 0,
+            saved_groups: smallvec::SmallVec::new(),
         }
     }
 
+    /// Calls subroutine `idx` with `args` (the entry points: `run`, `run_sub`).
     fn call(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
+        let base = self.locals.len();
+        self.locals.extend(args);
+        self.call_at(idx, base)
+    }
+
+    /// Calls subroutine `idx`, whose arguments the caller pushed on the locals stack from
+    /// `base`. Each invocation has its own locals (Fastly: custom subroutines do not see
+    /// the caller's locals): a frame on one stack that lives as long as the request, so
+    /// calls do not allocate.
+    fn call_at(&mut self, idx: u32, base: usize) -> Result<Flow, Fault> {
         // `lacquer test` only: log the call, and run the subroutine's mock if it has one.
         let idx = match self.state.testing.as_deref_mut() {
             Some(t) => t.on_call(idx),
             None => idx,
         };
         let program = self.program;
-        let Some(sub) = program.subs.get(idx as usize) else { return Ok(Flow::Next) };
-        // Each invocation has its own locals (Fastly: custom subroutines do not see the
-        // caller's locals): a frame on one stack that lives as long as the request, so
-        // calls do not allocate.
-        let base = self.locals.len();
-        self.locals.extend(sub.slot_init.iter().cloned());
-        for (slot, v) in self.locals[base..].iter_mut().zip(args) {
-            *slot = v;
+        let (Some(sub), Some(code)) = (program.subs.get(idx as usize), program.code.get(idx as usize)) else {
+            self.locals.truncate(base);
+            return Ok(Flow::Next);
+        };
+        let given = self.locals.len() - base;
+        match sub.slot_init.get(given..) {
+            Some(rest) => self.locals.extend(rest.iter().cloned()),
+            None => self.locals.truncate(base + sub.slot_init.len()),
         }
         let saved = std::mem::replace(&mut self.base, base);
-        if let Some(cov) = self.coverage.as_deref_mut() {
-            if cov.len() < program.subs.len() {
-                cov.resize(program.subs.len(), Vec::new());
-            }
-            if cov[idx as usize].len() < sub.spans.len() {
-                cov[idx as usize].resize(sub.spans.len(), false);
-            }
-        }
-        let result = match program.code.get(idx as usize) {
-            Some(code) => code.run(self),
-            None => Ok(Flow::Next),
-        };
+        let result = code.run(self);
         self.locals.truncate(base);
         self.base = saved;
         result
     }
 
-    /// A custom subroutine called from VCL: it sees the caller's `re.group.*`, and the
-    /// caller's are restored when it returns. Fastly does not document this; falco, the
-    /// reference interpreter, saves and restores captures around each call, and so do we.
-    fn call_saving_groups(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
-        // On the stack: a call does not allocate for this.
-        let saved = self.state.re_groups.clone();
-        let flow = self.call(idx, args);
-        self.state.re_groups = saved;
+    /// A custom subroutine called from VCL, its arguments pushed from `base`: it sees the
+    /// caller's `re.group.*`, and the caller's are back when it returns. Fastly does not
+    /// document this; falco, the reference interpreter, saves and restores captures
+    /// around each call, and so do we. The caller's groups are saved only when the callee
+    /// (or one it calls) first records a match ([`Machine::save_groups`]).
+    fn call_sub(&mut self, idx: u32, base: usize) -> Result<Flow, Fault> {
+        self.depth += 1;
+        let flow = self.call_at(idx, base);
+        if self.groups_owner == self.depth {
+            if let Some((owner, groups)) = self.saved_groups.pop() {
+                self.state.re_groups = groups;
+                self.groups_owner = owner;
+            }
+        }
+        self.depth -= 1;
         flow
+    }
+
+    /// Before a match records `re.group.*`: the first record of an invocation saves the
+    /// groups of the frame that owns them, for [`Machine::call_sub`] to restore.
+    #[inline(always)]
+    fn save_groups(&mut self) {
+        if self.groups_owner != self.depth {
+            self.saved_groups.push((self.groups_owner, self.state.re_groups.clone()));
+            self.groups_owner = self.depth;
+        }
+    }
+
+    /// Evaluates a call's arguments onto the locals stack (where the callee's frame
+    /// starts) and calls the subroutine.
+    fn call_with(
+        &mut self,
+        idx: u32,
+        n: usize,
+        mut arg: impl FnMut(&mut Self, usize) -> Result<Value, Fault>,
+    ) -> Result<Flow, Fault> {
+        let base = self.locals.len();
+        for i in 0..n {
+            match arg(self, i) {
+                Ok(v) => self.locals.push(v),
+                Err(e) => {
+                    self.locals.truncate(base);
+                    return Err(e);
+                }
+            }
+        }
+        self.call_sub(idx, base)
     }
 
     /// Counts statements against the step budget: a block counts its statements when it
@@ -214,9 +280,13 @@ impl<'a> Machine<'a> {
                     Some(e) => self.eval(e)?.to_bytes(),
                     None => Bytes::from_static(reason(status).as_bytes()),
                 };
-                return Ok(Flow::Action(Action::Error { status, message }));
+                self.action = Some(Action::Error { status, message });
+                return Ok(Flow::Action);
             }
-            StmtKind::Restart => return Ok(Flow::Action(Action::Restart)),
+            StmtKind::Restart => {
+                self.action = Some(Action::Restart);
+                return Ok(Flow::Action);
+            }
             StmtKind::Esi => self.state.esi = true,
             StmtKind::Synthetic { base64, value } => {
                 let body = self.eval(value)?.to_bytes();
@@ -279,8 +349,8 @@ impl<'a> Machine<'a> {
                 self.invoke(*f, &values)?
             }
             Expr::CallSub { sub, args } => {
-                let args = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
-                self.sub_value(*sub, args)?
+                let flow = self.call_with(*sub, args.len(), |m, i| m.eval(&args[i]))?;
+                self.sub_value(flow)
             }
             Expr::If { cond, then, otherwise } => {
                 if self.cond(cond)? {
@@ -416,12 +486,12 @@ impl<'a> Machine<'a> {
         f(&mut ctx, args)
     }
 
-    /// Calls a typed custom subroutine for its value (not set when it returns none).
-    fn sub_value(&mut self, sub: u32, args: Vec<Value>) -> Result<Value, Fault> {
-        Ok(match self.call_saving_groups(sub, args)? {
-            Flow::Return(Some(v)) => v,
+    /// The value a typed custom subroutine returned (not set when it returned none).
+    fn sub_value(&mut self, flow: Flow) -> Value {
+        match flow {
+            Flow::Return => self.returned.take().unwrap_or(Value::NotSet),
             _ => Value::NotSet,
-        })
+        }
     }
 
     /// An expression in a condition (`if`, `!`, `&&`, `||`, `if()`), evaluated straight to
@@ -472,6 +542,7 @@ impl<'a> Machine<'a> {
     fn finish_match(&mut self, found: Result<Option<Bytes>, ()>) -> bool {
         match found {
             Ok(Some(subject)) => {
+                self.save_groups();
                 self.state.re_groups.record(subject, &self.spans);
                 true
             }

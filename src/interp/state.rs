@@ -362,7 +362,7 @@ impl<'a> Name<'a> {
 }
 
 /// One HTTP message as VCL sees it.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Message {
     pub method: Bytes,
     pub url: Bytes,
@@ -370,6 +370,23 @@ pub struct Message {
     pub status: i64,
     pub response: Bytes,
     pub headers: Headers,
+}
+
+impl Clone for Message {
+    /// Most of a request's messages are empty when its state is copied (`bereq`, `obj`,
+    /// `resp` before they are made): an empty string is made anew rather than cloned
+    /// through its vtable.
+    fn clone(&self) -> Message {
+        let share = |b: &Bytes| if b.is_empty() { Bytes::new() } else { b.clone() };
+        Message {
+            method: share(&self.method),
+            url: share(&self.url),
+            proto: share(&self.proto),
+            status: self.status,
+            response: share(&self.response),
+            headers: self.headers.clone(),
+        }
+    }
 }
 
 /// Caching decisions and metadata VCL reads and writes (`beresp.ttl`, `obj.hits`, ...).

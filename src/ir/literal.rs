@@ -37,6 +37,22 @@ pub struct LiteralSet {
     /// only `A-Z`/`a-z`: every other byte, including those >= 0x80, matches only itself.
     caseless: bool,
     mode: Mode,
+    /// The strings' lengths, one bit each (bit 63: 63 bytes or more): a subject of a
+    /// length no string has is refused without comparing.
+    lengths: u64,
+    /// The strings' first bytes (both cases under `(?i)`), one bit each: where a short
+    /// subject is searched position by position, most positions are passed over on one
+    /// test.
+    firsts: [u64; 4],
+}
+
+/// Longest subject searched position by position rather than through the automaton,
+/// whose setup costs more than a short subject's scan.
+const SHORT_SUBJECT: usize = 32;
+
+/// The bit of [`LiteralSet::lengths`] for strings of `len` bytes.
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
 }
 
 #[derive(Debug, Clone)]
@@ -109,12 +125,48 @@ impl LiteralSet {
                 Mode::Search(AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(folded).ok()?)
             }
         };
-        Some(LiteralSet { strings, caseless, mode })
+        let lengths = strings.iter().fold(0, |m, s| m | length_bit(s.len()));
+        let mut firsts = [0u64; 4];
+        for &b in strings.iter().filter_map(|s| s.first()) {
+            for b in if caseless { [b.to_ascii_lowercase(), b.to_ascii_uppercase()] } else { [b, b] } {
+                firsts[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+        }
+        Some(LiteralSet { strings, caseless, mode, lengths, firsts })
+    }
+
+    /// Whether some string's length is `len`.
+    fn has_length(&self, len: usize) -> bool {
+        self.lengths & length_bit(len) != 0
+    }
+
+    /// The unanchored search, position by position (for short subjects): the leftmost
+    /// start, and there the first string in order. No string is empty here (a set with
+    /// the empty string is matched as [`Mode::Prefix`]).
+    #[inline(never)]
+    fn scan(&self, subject: &[u8]) -> Option<(usize, usize)> {
+        let firsts = self.firsts;
+        let mut at = 0;
+        while let Some(i) = subject[at..].iter().position(|&b| firsts[usize::from(b >> 6)] & 1 << (b & 63) != 0) {
+            at += i;
+            if let Some(len) = self.string_at(&subject[at..]) {
+                return Some((at, at + len));
+            }
+            at += 1;
+        }
+        None
+    }
+
+    /// The length of the first string in order that `rest` starts with.
+    #[inline(never)]
+    fn string_at(&self, rest: &[u8]) -> Option<usize> {
+        self.strings.iter().find(|s| rest.get(..s.len()).is_some_and(|head| self.same(head, s))).map(Vec::len)
     }
 
     /// Where PCRE2's match of the pattern in `subject` lies (`re.group.0`), if it matches.
     pub fn find(&self, subject: &[u8]) -> Option<(usize, usize)> {
         match &self.mode {
+            Mode::Search(_) if subject.len() <= SHORT_SUBJECT => self.scan(subject),
             Mode::Substring(finder) => finder.find(subject).map(|at| (at, at + self.strings[0].len())),
             Mode::Search(ac) if self.caseless => {
                 let mut stack = [0u8; FOLD_ON_STACK];
@@ -136,6 +188,9 @@ impl LiteralSet {
                 .map(|s| (0, s.len())),
             Mode::Whole => {
                 let trimmed = subject.strip_suffix(b"\n");
+                if !self.has_length(subject.len()) && !trimmed.is_some_and(|t| self.has_length(t.len())) {
+                    return None;
+                }
                 self.strings
                     .iter()
                     .find(|s| self.same(subject, s) || trimmed.is_some_and(|t| self.same(t, s)))
@@ -175,7 +230,7 @@ impl LiteralSet {
         if self.caseless {
             a.eq_ignore_ascii_case(b)
         } else {
-            a == b
+            crate::interp::ascii::same_bytes(a, b)
         }
     }
 }

@@ -22,6 +22,12 @@ enum Search {
     Exact(Box<memmem::Finder<'static>>),
     /// `(?i)`: ASCII letters in either case (PCRE2 without UCP folds nothing else).
     Caseless(AhoCorasick),
+    /// `^` then the literal: every match starts with it, at the start of the subject
+    /// (`^` without the multiline flag, which the reader refuses), so one comparison
+    /// decides. Caseless under `(?i)`.
+    Prefix {
+        caseless: bool,
+    },
 }
 
 impl Prefilter {
@@ -30,6 +36,13 @@ impl Prefilter {
         match &self.search {
             Search::Exact(finder) => finder.find(subject).is_some(),
             Search::Caseless(ac) => ac.is_match(subject),
+            Search::Prefix { caseless } => subject.get(..self.literal.len()).is_some_and(|head| {
+                if *caseless {
+                    head.eq_ignore_ascii_case(&self.literal)
+                } else {
+                    head == self.literal
+                }
+            }),
         }
     }
 
@@ -44,7 +57,13 @@ const MIN_LITERAL: usize = 3;
 /// The prefilter for a pattern, when it has a required literal.
 pub fn for_pattern(pattern: &str) -> Option<Prefilter> {
     let (literal, caseless) = required_literal(pattern)?;
-    if literal.len() < MIN_LITERAL || (caseless && !literal.is_ascii()) {
+    if caseless && !literal.is_ascii() {
+        return None;
+    }
+    if let Some(prefix) = anchored_prefix(pattern).filter(|p| !p.is_empty() && (!caseless || p.is_ascii())) {
+        return Some(Prefilter { literal: prefix, search: Search::Prefix { caseless } });
+    }
+    if literal.len() < MIN_LITERAL {
         return None;
     }
     let search = if caseless {
@@ -164,6 +183,33 @@ fn required_literal(pattern: &str) -> Option<(Vec<u8>, bool)> {
     (!best.is_empty()).then_some((best, caseless))
 }
 
+/// The literal a pattern starting with `^` requires right after it: plain characters
+/// and escaped punctuation up to the first one that is quantified or is anything else.
+/// Only for patterns [`required_literal`] read whole (no top-level `|`, no flags but a
+/// leading `(?i)`, balanced groups), which the caller checked.
+fn anchored_prefix(pattern: &str) -> Option<Vec<u8>> {
+    let bytes = pattern.as_bytes();
+    let bytes = bytes.strip_prefix(b"(?i)").unwrap_or(bytes).strip_prefix(b"^")?;
+    let mut prefix = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, width) = match bytes[i] {
+            b'\\' => match bytes.get(i + 1) {
+                Some(&next) if !next.is_ascii_alphanumeric() => (next, 2),
+                _ => break,
+            },
+            c if c.is_ascii_alphanumeric() || b"-_/:;,=@%&'\"<>~ !#".contains(&c) => (c, 1),
+            _ => break,
+        };
+        if quantified(bytes, i + width) {
+            break;
+        }
+        prefix.push(c);
+        i += width;
+    }
+    Some(prefix)
+}
+
 /// Whether the atom ending before `at` is followed by a quantifier.
 fn quantified(bytes: &[u8], at: usize) -> bool {
     matches!(bytes.get(at), Some(b'*' | b'+' | b'?' | b'{'))
@@ -219,6 +265,34 @@ mod tests {
         assert_eq!(lit(r"\bSM-[A-Z]\d{3,4}[A-Z0-9]*\b").as_deref(), Some("SM-"), "a quantifier is not a literal");
         assert_eq!(lit(r"ab{2}cd").as_deref(), Some("cd"));
         assert_eq!(lit(r"x{y}abc"), None, "a brace that is not a quantifier: give up");
+    }
+
+    #[test]
+    fn anchored_patterns_check_their_prefix_in_place() {
+        let prefix = |p: &str| anchored_prefix(p).map(|l| String::from_utf8(l).unwrap());
+        assert_eq!(prefix(r"^www\.(.+)$").as_deref(), Some("www."));
+        assert_eq!(prefix(r"(?i)^Mozilla/5\.0 \(compat").as_deref(), Some("Mozilla/5.0 (compat"));
+        assert_eq!(prefix(r"^colou?r").as_deref(), Some("colo"), "a quantified character is not required");
+        assert_eq!(prefix(r"^a\d").as_deref(), Some("a"));
+        assert_eq!(prefix(r"^(?:x|y)").as_deref(), Some(""));
+        assert_eq!(prefix(r"www\."), None, "not anchored");
+        let p = for_pattern(r"^www\.(.+)$").unwrap();
+        assert!(p.may_match(b"www.example.com"));
+        assert!(!p.may_match(b"example.com/www."), "the literal elsewhere is no match");
+        assert!(!p.may_match(b"WWW.example.com"));
+        assert!(!p.may_match(b"ww"));
+        let p = for_pattern(r"(?i)^ab").unwrap();
+        assert!(p.may_match(b"AbC"));
+        assert!(!p.may_match(b"xab"));
+        // Each agrees with PCRE2 on whether a match is possible.
+        for (pattern, subject) in
+            [(r"^www\.(.+)$", "www.x"), (r"^www\.(.+)$", "xwww.x"), (r"(?i)^ab+", "ABBB"), (r"^a.c", "abc")]
+        {
+            let re = pcre2::bytes::Regex::new(pattern).unwrap();
+            if re.is_match(subject.as_bytes()).unwrap() {
+                assert!(for_pattern(pattern).is_none_or(|p| p.may_match(subject.as_bytes())), "{pattern} {subject}");
+            }
+        }
     }
 
     #[test]

@@ -178,21 +178,29 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
         StmtKind::Call { sub, args } => {
             let (sub, args) = (*sub, values(cx, args));
             Box::new(move |m| {
-                let args = args.iter().map(|a| a(m)).collect::<Result<Vec<_>, _>>()?;
-                Ok(match m.call_saving_groups(sub, args)? {
-                    Flow::Action(a) => Flow::Action(a),
+                Ok(match m.call_with(sub, args.len(), |m, i| args[i](m))? {
+                    Flow::Action => Flow::Action,
                     _ => Flow::Next,
                 })
             })
         }
         StmtKind::Return(Return::Action(a)) => {
             let a = a.clone();
-            Box::new(move |_| Ok(Flow::Action(a.clone())))
+            Box::new(move |m| {
+                m.action = Some(a.clone());
+                Ok(Flow::Action)
+            })
         }
-        StmtKind::Return(Return::Bare) => Box::new(|_| Ok(Flow::Return(None))),
+        StmtKind::Return(Return::Bare) => Box::new(|m| {
+            m.returned = None;
+            Ok(Flow::Return)
+        }),
         StmtKind::Return(Return::Value(e)) => {
             let value = value_fn(cx, e);
-            Box::new(move |m| Ok(Flow::Return(Some(value(m)?))))
+            Box::new(move |m| {
+                m.returned = Some(value(m)?);
+                Ok(Flow::Return)
+            })
         }
         StmtKind::If { branches, otherwise } => {
             let mut branches: Vec<(TestFn, Block)> =
@@ -387,6 +395,7 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                         };
                         Ok(match found {
                             Some((subject, span)) => {
+                                m.save_groups();
                                 m.state.re_groups.record_whole(subject, span);
                                 !negate
                             }
@@ -531,8 +540,8 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
         Expr::CallSub { sub, args } => {
             let (sub, args) = (*sub, values(cx, args));
             Box::new(move |m| {
-                let args = args.iter().map(|a| a(m)).collect::<Result<Vec<_>, _>>()?;
-                m.sub_value(sub, args)
+                let flow = m.call_with(sub, args.len(), |m, i| args[i](m))?;
+                Ok(m.sub_value(flow))
             })
         }
         Expr::Concat(parts) => {
