@@ -377,9 +377,15 @@ fn regex_groups_are_restored_after_a_call() {
         if (req.url ~ "^/(b)") { return re.group.1; }
         return "none";
     }
+    sub middle {
+        call inner;
+        set req.http.Middle = re.group.1;
+        if (req.url ~ "^/(.)") { set req.http.Middle-Typed = inner_typed(); }
+        set req.http.Middle-After = re.group.1;
+    }
     sub vcl_recv {
         if (req.http.Host ~ "^(a)") {
-            call inner;
+            call middle;
             set req.http.After-Call = re.group.1;
             set req.http.Typed = inner_typed();
             set req.http.After-Typed = re.group.1;
@@ -391,6 +397,8 @@ fn regex_groups_are_restored_after_a_call() {
     });
     assert_eq!(header(&st, "Seen").as_deref(), Some("a"), "the callee sees the caller's groups");
     assert_eq!(header(&st, "Inner").as_deref(), Some("b"));
+    assert_eq!(header(&st, "Middle").as_deref(), Some("a"), "a nested call's groups do not leak out");
+    assert_eq!(header(&st, "Middle-After").as_deref(), Some("b"), "nor replace the middle frame's own");
     assert_eq!(header(&st, "After-Call").as_deref(), Some("a"));
     assert_eq!(header(&st, "Typed").as_deref(), Some("b"));
     assert_eq!(header(&st, "After-Typed").as_deref(), Some("a"));
