@@ -540,17 +540,51 @@ fn fields(value: &[u8], sep: u8) -> impl Iterator<Item = (&[u8], Option<&[u8]>)>
 }
 
 /// A field's value; a bare key reads as `""`, a missing one as not set.
-/// The result shares the header's bytes (no copy).
+/// The result shares the header's bytes (no copy). One pass over the header: each
+/// field's start is compared with the key where it stands, the way [`fields`] would
+/// split and trim it.
 pub fn field_get(value: &Bytes, key: &[u8], sep: u8) -> Option<Bytes> {
-    fields(value, sep).find(|(k, _)| *k == key).map(|(_, v)| {
-        let v = v.unwrap_or(b"");
-        let v = v.strip_prefix(b"\"").and_then(|v| v.strip_suffix(b"\"")).unwrap_or(v);
-        if v.is_empty() {
-            Bytes::new()
-        } else {
-            value.slice_ref(v)
+    if key.is_empty() {
+        return fields_get(value, key, sep);
+    }
+    let s = &value[..];
+    let mut at = 0;
+    loop {
+        while s.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
         }
-    })
+        let end = memchr::memchr(sep, &s[at..]).map_or(s.len(), |i| at + i);
+        let field = &s[at..end];
+        if let Some(rest) = field.strip_prefix(key) {
+            let rest = rest.trim_ascii_start();
+            if rest.is_empty() {
+                return Some(Bytes::new());
+            }
+            if let Some(v) = rest.strip_prefix(b"=") {
+                return Some(field_value(value, v.trim_ascii()));
+            }
+        }
+        if end == s.len() {
+            return None;
+        }
+        at = end + 1;
+    }
+}
+
+/// [`field_get`] through [`fields`] (the definition it must agree with).
+fn fields_get(value: &Bytes, key: &[u8], sep: u8) -> Option<Bytes> {
+    fields(value, sep).find(|(k, _)| *k == key).map(|(_, v)| field_value(value, v.unwrap_or(b"")))
+}
+
+/// A field's value as read: without one pair of surrounding double quotes; a slice of
+/// the header.
+fn field_value(header: &Bytes, v: &[u8]) -> Bytes {
+    let v = v.strip_prefix(b"\"").and_then(|v| v.strip_suffix(b"\"")).unwrap_or(v);
+    if v.is_empty() {
+        Bytes::new()
+    } else {
+        header.slice_ref(v)
+    }
 }
 
 /// Replaces (or appends) a field; an empty value writes the bare key.
@@ -636,6 +670,37 @@ mod tests {
         assert_eq!(url_dirname(&u), "/a/b");
         assert_eq!(url_ext(&u), "gz");
         assert_eq!(url_dirname(&Bytes::from_static(b"/x")), "/");
+    }
+
+    #[test]
+    fn the_one_pass_subfield_reader_agrees_with_splitting() {
+        let headers = [
+            "a=1; session=abc; b",
+            " session = \"x y\" ;session=2",
+            "sessionid=1; session",
+            "session=; x=1",
+            ";;session=a=b;",
+            "x=1, session=2 ,session=3",
+            "  ",
+            "",
+            "max-age=60, public",
+            "session x=1; session=ok",
+            "\tsession\t=\t1\t",
+            "=v; a=",
+        ];
+        for h in headers {
+            let h = Bytes::copy_from_slice(h.as_bytes());
+            for key in ["session", "a", "b", "x", "max-age", "public", "sessionid", "", "zz"] {
+                for sep in [b';', b','] {
+                    assert_eq!(
+                        field_get(&h, key.as_bytes(), sep),
+                        fields_get(&h, key.as_bytes(), sep),
+                        "{h:?} {key} {}",
+                        sep as char
+                    );
+                }
+            }
+        }
     }
 
     #[test]
