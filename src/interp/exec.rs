@@ -110,6 +110,54 @@ struct Machine<'a> {
     /// Groups of outer frames, saved when a callee first recorded its own: `(owner,
     /// groups)`, restored when the callee returns.
     saved_groups: smallvec::SmallVec<[(u32, crate::interp::state::ReGroups); 2]>,
+    /// Which of the program's prefilter literals the string being tested contains.
+    literals: SubjectLiterals,
+}
+
+/// What the program's prefilter literals ([`Program::prefilter_set`]) say about the
+/// string being tested, kept while tests go on against the same string: after a few
+/// tests the string is scanned once for every literal, and each later test reads a bit
+/// instead of searching for its own literal.
+#[derive(Default)]
+struct SubjectLiterals {
+    /// The string, held so that no other string can take its place at its address
+    /// meanwhile (it is recognised by address and length).
+    subject: Bytes,
+    tests: u32,
+    scanned: bool,
+    present: smallvec::SmallVec<[u64; 8]>,
+}
+
+/// Tests against one string after which it is scanned for every literal at once.
+const SCAN_AFTER: u32 = 3;
+
+impl SubjectLiterals {
+    /// For the regex whose literal is `bit`: `Some(false)` when the literal is not in
+    /// `s` (no match possible), `Some(true)` when it is, `None` when not known yet (the
+    /// regex checks its own prefilter).
+    fn check(&mut self, program: &Program, bit: u32, s: &InPlace<'_>) -> Option<bool> {
+        let set = program.prefilter_set.as_ref()?;
+        let bytes = s.bytes();
+        if bytes.is_empty() {
+            return None;
+        }
+        if !std::ptr::eq(self.subject.as_ptr(), bytes.as_ptr()) || self.subject.len() != bytes.len() {
+            self.subject = s.to_bytes();
+            self.tests = 0;
+            self.scanned = false;
+        }
+        self.tests += 1;
+        if !self.scanned {
+            if self.tests < SCAN_AFTER {
+                return None;
+            }
+            self.present.clear();
+            self.present.resize(set.words(), 0);
+            set.scan(bytes, &mut self.present);
+            self.scanned = true;
+        }
+        Some(self.present.get(bit as usize / 64).is_some_and(|w| w & 1 << (bit % 64) != 0))
+    }
 }
 
 impl<'a> Machine<'a> {
@@ -142,6 +190,7 @@ impl<'a> Machine<'a> {
             depth: 0,
             groups_owner: 0,
             saved_groups: smallvec::SmallVec::new(),
+            literals: SubjectLiterals::default(),
         }
     }
 
@@ -621,6 +670,22 @@ fn in_place<'e>(state: &'e ReqState, frame: &'e [Value], e: &'e Expr) -> Option<
 /// `spans`, slice the subject, which is copied out only then); not set is tested as "".
 fn match_in_place(program: &Program, s: &InPlace<'_>, regex: u32, spans: &mut GroupSpans) -> Result<Option<Bytes>, ()> {
     Ok(regex_groups(program, regex, s.bytes(), spans)?.then(|| s.to_bytes()))
+}
+
+/// [`match_in_place`] for the closures, which may know already whether the regex's
+/// prefilter literal is in the subject ([`SubjectLiterals`]).
+fn match_known(
+    program: &Program,
+    s: &InPlace<'_>,
+    regex: u32,
+    spans: &mut GroupSpans,
+    literal: Option<bool>,
+) -> Result<Option<Bytes>, ()> {
+    let found = match (literal, program.regexes.get(regex as usize)) {
+        (Some(false), _) | (_, None) => false,
+        (known, Some(re)) => re.match_groups_filtered(s.bytes(), spans, known.is_none()).map_err(|_| ())?,
+    };
+    Ok(found.then(|| s.to_bytes()))
 }
 
 /// Whether regex `idx` matches `subject`, with where its groups lie: the prefilter

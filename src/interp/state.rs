@@ -95,22 +95,29 @@ impl Headers {
         self.position(name).map(|at| &self.fields[at].value)
     }
 
-    /// Where the first instance of `name` is.
+    /// Where the first instance of `name` is: usually where its slot says.
     #[inline(always)]
     fn position(&self, name: &impl Lookup) -> Option<usize> {
-        let from = match self.slots[name.slot()] {
-            0 => return None,
-            FAR => 0,
+        match self.slots[name.slot()] {
+            0 => None,
+            FAR => self.scan_from(name, 0),
             p => {
                 let at = usize::from(p - 1);
                 // The first field of the name's slot; a field of another name that
                 // shares the slot may come first, and then the name is further on.
                 if name.matches(&self.fields[at]) {
-                    return Some(at);
+                    Some(at)
+                } else {
+                    self.scan_from(name, at + 1)
                 }
-                at + 1
             }
-        };
+        }
+    }
+
+    /// The first instance of `name` from `from` on (apart from the fast path of
+    /// [`Headers::position`], so that path needs few registers).
+    #[inline(never)]
+    fn scan_from(&self, name: &impl Lookup, from: usize) -> Option<usize> {
         self.fields[from..].iter().position(|f| name.matches(f)).map(|i| from + i)
     }
 
@@ -140,6 +147,7 @@ impl Headers {
     }
 
     /// [`Headers::set`] by a prepared name (shared, not copied, when the field is new).
+    #[inline(always)]
     pub fn set_named(&mut self, name: &HeaderName, value: Bytes) {
         if let Err(value) = self.replace(name, value) {
             self.push_at(name.slot, Field { id: name.id, name: name.bytes.clone(), value });

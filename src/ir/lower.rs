@@ -45,6 +45,14 @@ pub fn compile_with(unit: &ast::SourceUnit, model: &Model, testing: bool) -> (Pr
             }
         }
     }
+    if let Some((set, bits)) =
+        super::prefilter::PrefilterSet::build(c.program.regexes.iter().map(|r| r.prefilter.as_ref()))
+    {
+        for (regex, bit) in c.program.regexes.iter_mut().zip(bits) {
+            regex.set_bit = bit;
+        }
+        c.program.prefilter_set = Some(set);
+    }
     c.program.code = crate::interp::compile_code(&c.program);
     (c.program, c.diags)
 }

@@ -51,6 +51,9 @@ pub struct Program {
     pub acls: Vec<Acl>,
     pub tables: Vec<Table>,
     pub regexes: Vec<Regex>,
+    /// The searched prefilter literals of all `regexes` together (each regex's bit is
+    /// [`Regex::set_bit`]), when there are enough of them.
+    pub prefilter_set: Option<prefilter::PrefilterSet>,
     pub ratecounters: Vec<String>,
     pub penaltyboxes: Vec<String>,
     /// `counter` declarations, by `Id::Counter` index.
@@ -601,6 +604,8 @@ pub struct Regex {
     pub regex: pcre2::bytes::Regex,
     /// A literal every match contains, checked before running the regex.
     pub prefilter: Option<prefilter::Prefilter>,
+    /// The prefilter's bit in [`Program::prefilter_set`].
+    pub set_bit: Option<u32>,
     /// When the pattern is a small finite set of strings without capture groups, the
     /// matcher that answers `~` in PCRE2's place (`literal.rs`).
     literal: Option<literal::LiteralSet>,
@@ -625,6 +630,7 @@ impl Regex {
             has_groups,
             regex,
             prefilter: prefilter::for_pattern(pattern),
+            set_bit: None,
             literal: if has_groups { None } else { literal::LiteralSet::for_pattern(pattern) },
             locations: std::sync::Mutex::new(Vec::new()),
         })
@@ -639,12 +645,23 @@ impl Regex {
     /// matches. A literal set answers alone; otherwise the prefilter runs first, then
     /// PCRE2, whose error (match limit) is returned.
     pub fn match_groups(&self, subject: &[u8], spans: &mut GroupSpans) -> Result<bool, pcre2::Error> {
+        self.match_groups_filtered(subject, spans, true)
+    }
+
+    /// [`Regex::match_groups`], checking the prefilter only with `prefilter` set (the
+    /// caller may know the answer already, from [`Program::prefilter_set`]).
+    pub fn match_groups_filtered(
+        &self,
+        subject: &[u8],
+        spans: &mut GroupSpans,
+        prefilter: bool,
+    ) -> Result<bool, pcre2::Error> {
         if let Some(set) = &self.literal {
             let Some(span) = set.find(subject) else { return Ok(false) };
             spans.set_whole(span);
             return Ok(true);
         }
-        if self.prefilter.as_ref().is_some_and(|p| !p.may_match(subject)) {
+        if prefilter && self.prefilter.as_ref().is_some_and(|p| !p.may_match(subject)) {
             return Ok(false);
         }
         if !self.has_groups {

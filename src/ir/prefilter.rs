@@ -6,6 +6,11 @@
 //! extraction is deliberately conservative: it only takes runs of plain characters at the
 //! top level of the pattern, and gives up (no prefilter) on anything it does not fully
 //! understand, so a prefilter can only ever skip a regex that could not have matched.
+//!
+//! A subject tested against many patterns (a user-agent classifier runs hundreds of
+//! tests on one header) is better scanned once for every pattern's literal together:
+//! [`PrefilterSet`] holds the literals of a whole program, and the interpreter asks it
+//! once per subject which are present.
 
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
@@ -48,6 +53,98 @@ impl Prefilter {
 
     pub fn literal(&self) -> &[u8] {
         &self.literal
+    }
+
+    /// A literal searched for anywhere in the subject (not an anchored prefix, which
+    /// one comparison already decides): `Some(caseless)`.
+    fn searched(&self) -> Option<bool> {
+        match self.search {
+            Search::Exact(_) => Some(false),
+            Search::Caseless(_) => Some(true),
+            Search::Prefix { .. } => None,
+        }
+    }
+}
+
+/// Fewest searched literals in a program worth a [`PrefilterSet`].
+const MIN_SET: usize = 8;
+
+/// The searched literals of a program's regexes, each one bit: one pass over a subject
+/// ([`PrefilterSet::scan`]) tells which are in it. An automaton for the exact literals
+/// and one for the caseless ones (ASCII letters in either case), both reporting every
+/// occurrence, overlapping ones included.
+#[derive(Debug)]
+pub struct PrefilterSet {
+    exact: Option<AhoCorasick>,
+    caseless: Option<AhoCorasick>,
+    /// The bit of each automaton's pattern, by pattern index.
+    exact_bits: Vec<u32>,
+    caseless_bits: Vec<u32>,
+    bits: usize,
+}
+
+impl PrefilterSet {
+    /// The set for a program's regexes (by index), and each regex's bit in it; `None`
+    /// when too few regexes have a searched literal for a shared pass to pay.
+    pub fn build<'a>(filters: impl Iterator<Item = Option<&'a Prefilter>>) -> Option<(PrefilterSet, Vec<Option<u32>>)> {
+        let mut bit_of: std::collections::HashMap<(bool, Vec<u8>), u32> = Default::default();
+        let (mut exact, mut caseless): (Vec<&[u8]>, Vec<&[u8]>) = (Vec::new(), Vec::new());
+        let (mut exact_bits, mut caseless_bits) = (Vec::new(), Vec::new());
+        let mut searched = 0;
+        let regex_bits: Vec<Option<u32>> = filters
+            .map(|f| {
+                let f = f?;
+                let folded = f.searched()?;
+                searched += 1;
+                let next = bit_of.len() as u32;
+                let key = if folded { f.literal.to_ascii_lowercase() } else { f.literal.clone() };
+                let bit = *bit_of.entry((folded, key)).or_insert_with(|| {
+                    let (patterns, bits) =
+                        if folded { (&mut caseless, &mut caseless_bits) } else { (&mut exact, &mut exact_bits) };
+                    patterns.push(&f.literal);
+                    bits.push(next);
+                    next
+                });
+                Some(bit)
+            })
+            .collect();
+        if searched < MIN_SET {
+            return None;
+        }
+        let automaton = |patterns: &[&[u8]], folded: bool| {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            AhoCorasick::builder().ascii_case_insensitive(folded).build(patterns).map(Some)
+        };
+        let set = PrefilterSet {
+            exact: automaton(&exact, false).ok()?,
+            caseless: automaton(&caseless, true).ok()?,
+            exact_bits,
+            caseless_bits,
+            bits: bit_of.len(),
+        };
+        Some((set, regex_bits))
+    }
+
+    /// Words of a bit set with one bit per literal.
+    pub fn words(&self) -> usize {
+        self.bits.div_ceil(64)
+    }
+
+    /// Sets the bit of every literal `subject` contains (`present` holds [`Self::words`]
+    /// words, cleared by the caller).
+    pub fn scan(&self, subject: &[u8], present: &mut [u64]) {
+        for (ac, bits) in [(&self.exact, &self.exact_bits), (&self.caseless, &self.caseless_bits)] {
+            let Some(ac) = ac else { continue };
+            for m in ac.find_overlapping_iter(subject) {
+                if let Some(&bit) = bits.get(m.pattern().as_usize()) {
+                    if let Some(word) = present.get_mut(bit as usize / 64) {
+                        *word |= 1 << (bit % 64);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -293,6 +390,37 @@ mod tests {
                 assert!(for_pattern(pattern).is_none_or(|p| p.may_match(subject.as_bytes())), "{pattern} {subject}");
             }
         }
+    }
+
+    #[test]
+    fn a_set_finds_every_literal_a_subject_contains() {
+        let patterns = [
+            r"Firefox/(\d+)",
+            r"(?i)bingbot",
+            r"Chrom(e|ium)/",
+            r"^www\.(.+)$",
+            r"Firefox/\d",
+            r"(?i)BINGBOT",
+            "Edg/",
+            "rome/",
+            "OPR/",
+            "Safari/",
+            "Mobile",
+        ];
+        let filters: Vec<_> = patterns.iter().map(|p| for_pattern(p)).collect();
+        let (set, bits) = PrefilterSet::build(filters.iter().map(Option::as_ref)).unwrap();
+        assert_eq!(bits[3], None, "an anchored prefix is not searched");
+        assert_eq!(bits[0], bits[4], "one bit per distinct literal");
+        assert_eq!(bits[1], bits[5], "caseless literals fold alike");
+        let subject = b"Mozilla/5.0 Chrome/120.0 Safari/537.36 BingBot";
+        let mut present = vec![0u64; set.words()];
+        set.scan(subject, &mut present);
+        for (p, (f, bit)) in patterns.iter().zip(filters.iter().zip(&bits)) {
+            let (Some(f), Some(bit)) = (f, bit) else { continue };
+            let seen = present[*bit as usize / 64] & 1 << (bit % 64) != 0;
+            assert_eq!(seen, f.may_match(subject), "{p}: the set agrees with the pattern's own prefilter");
+        }
+        assert!(PrefilterSet::build(filters[..3].iter().map(Option::as_ref)).is_none(), "too few to pay");
     }
 
     #[test]

@@ -299,6 +299,34 @@ fn regex_prefilters_never_hide_a_match() {
     assert!(matches > 1000);
 }
 
+/// The program-wide literal scan (`Program::prefilter_set`, used once a string has been
+/// tested a few times) changes no answer: the classifier gives every user agent the same
+/// headers with it and without it.
+#[test]
+fn the_shared_literal_scan_changes_no_classification() {
+    let source = std::fs::read_to_string(crate::support::examples_dir().join("ok/ua_classifier.vcl")).unwrap();
+    let with_set = compile(&source);
+    assert!(with_set.prefilter_set.is_some());
+    let mut without = compile(&source);
+    without.prefilter_set = None;
+    let agents =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/user_agents.txt"))
+            .unwrap();
+    let runtime = Runtime::default();
+    let mut classified = 0;
+    for ua in agents.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let [a, b] = [&with_set, &without].map(|program| {
+            let mut st = ReqState::default();
+            st.req.headers.set(b"User-Agent", Bytes::copy_from_slice(ua.as_bytes()));
+            run(program, SubKind::Recv, &mut st, &runtime).expect("no fault");
+            st.req.headers.iter().map(|(n, v)| (n.clone(), v.clone())).collect::<Vec<_>>()
+        });
+        assert_eq!(a, b, "{ua}");
+        classified += usize::from(a.len() > 1);
+    }
+    assert!(classified > 900, "only {classified} user agents were classified");
+}
+
 #[test]
 fn request_and_connection_variables() {
     let src = r#"

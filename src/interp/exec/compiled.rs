@@ -8,7 +8,7 @@
 
 use bytes::Bytes;
 
-use super::{compare, compound, convert, holds, match_in_place, Flow, InPlace, Machine};
+use super::{compare, compound, convert, holds, match_known, Flow, InPlace, Machine};
 use crate::interp::ascii::same_bytes;
 use crate::interp::builtins::Fault;
 use crate::interp::state::{HeaderName, ReqState};
@@ -402,13 +402,19 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                             None => negate,
                         })
                     }),
-                    None => Box::new(move |m| {
-                        let found = match src.in_place(m.state, &m.locals[m.base..]) {
-                            Some(s) => match_in_place(m.program, &s, regex, &mut m.spans),
-                            None => return Ok(m.eval(&whole)?.truthy()),
-                        };
-                        Ok(m.finish_match(found) != negate)
-                    }),
+                    None => {
+                        let bit = cx.program.regexes.get(regex as usize).and_then(|r| r.set_bit);
+                        Box::new(move |m| {
+                            let found = match src.in_place(m.state, &m.locals[m.base..]) {
+                                Some(s) => {
+                                    let known = bit.and_then(|bit| m.literals.check(m.program, bit, &s));
+                                    match_known(m.program, &s, regex, &mut m.spans, known)
+                                }
+                                None => return Ok(m.eval(&whole)?.truthy()),
+                            };
+                            Ok(m.finish_match(found) != negate)
+                        })
+                    }
                 }
             }
             // A computed subject (`fastly_info.state`, a function's result): evaluated, then
