@@ -65,12 +65,65 @@ impl PartialEq for Headers {
 /// allocate on the request path.
 const SPARE_FIELDS: usize = 12;
 
+/// Header-list storage kept for reuse on each thread, Varnish-workspace style: a request
+/// ends by dropping its lists and the next one on the thread takes their storage, so
+/// copying or starting a list does not go through the allocator (lists of a
+/// thousand-odd bytes are past glibc's per-thread cache, and its slow path costs more
+/// than the rest of the copy).
+mod spare {
+    use std::cell::RefCell;
+
+    use super::Field;
+
+    /// Lists kept per thread.
+    const KEPT: usize = 32;
+    /// Largest list storage kept, in fields (a list that grew past it is freed).
+    const LARGEST: usize = 64;
+
+    thread_local! {
+        static LISTS: RefCell<Vec<Vec<Field>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Empty storage for at least `n` fields.
+    pub(super) fn take(n: usize) -> Vec<Field> {
+        let kept = LISTS.try_with(|l| l.try_borrow_mut().ok().and_then(|mut l| l.pop())).ok().flatten();
+        match kept {
+            Some(mut list) => {
+                list.reserve(n);
+                list
+            }
+            None => Vec::with_capacity(n),
+        }
+    }
+
+    /// Keeps a list's storage for [`take`] (its fields are dropped here).
+    pub(super) fn give(mut list: Vec<Field>) {
+        if list.capacity() == 0 || list.capacity() > LARGEST {
+            return;
+        }
+        list.clear();
+        let _ = LISTS.try_with(|l| {
+            if let Ok(mut l) = l.try_borrow_mut() {
+                if l.len() < KEPT {
+                    l.push(list);
+                }
+            }
+        });
+    }
+}
+
+impl Drop for Headers {
+    fn drop(&mut self) {
+        spare::give(std::mem::take(&mut self.fields));
+    }
+}
+
 impl Clone for Headers {
     fn clone(&self) -> Headers {
         if self.fields.is_empty() {
             return Headers::default();
         }
-        let mut fields = Vec::with_capacity(self.fields.len() + SPARE_FIELDS);
+        let mut fields = spare::take(self.fields.len() + SPARE_FIELDS);
         fields.extend(self.fields.iter().cloned());
         Headers { fields, repeated: self.repeated, slots: self.slots }
     }
@@ -178,7 +231,7 @@ impl Headers {
     #[inline(always)]
     fn push_at(&mut self, slot: usize, field: Field) {
         if self.fields.capacity() == 0 {
-            self.fields.reserve(SPARE_FIELDS);
+            self.fields = spare::take(SPARE_FIELDS);
         }
         let slot = &mut self.slots[slot];
         if *slot == 0 {
@@ -686,6 +739,25 @@ mod tests {
         let fields: Vec<_> = copy.iter().map(|(n, v)| (&n[..], &v[..])).collect();
         assert_eq!(fields, [(&b"A"[..], &b"4"[..]), (&b"B"[..], &b"2"[..])]);
         assert_eq!(Headers::new().clone(), Headers::new());
+    }
+
+    #[test]
+    fn a_dropped_list_lends_its_storage_and_nothing_else() {
+        let mut h = Headers::new();
+        h.set(b"A", Bytes::from_static(b"1"));
+        h.set(b"B", Bytes::from_static(b"2"));
+        let at = h.fields.as_ptr();
+        drop(h);
+        let mut next = Headers::new();
+        next.set(b"C", Bytes::from_static(b"3"));
+        assert_eq!(next.fields.as_ptr(), at, "the storage comes back on this thread");
+        assert_eq!(next.len(), 1);
+        assert_eq!(next.get(b"A"), None);
+        assert_eq!(next.get(b"C"), Some(&Bytes::from_static(b"3")));
+        // A copy takes kept storage too, sized for its fields and the spare ones.
+        let copy = next.clone();
+        assert!(copy.fields.capacity() >= 1 + SPARE_FIELDS);
+        assert_eq!(copy, next);
     }
 
     #[test]
