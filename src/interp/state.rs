@@ -756,7 +756,7 @@ mod tests {
         assert_eq!(next.get(b"C"), Some(&Bytes::from_static(b"3")));
         // A copy takes kept storage too, sized for its fields and the spare ones.
         let copy = next.clone();
-        assert!(copy.fields.capacity() >= 1 + SPARE_FIELDS);
+        assert!(copy.fields.capacity() > SPARE_FIELDS);
         assert_eq!(copy, next);
     }
 

@@ -816,9 +816,21 @@ sub vcl_deliver {
     let fetch = first.header("x-fetch").unwrap();
     assert_eq!(fetch, format!("F_origin|127.0.0.1|127.0.0.1:{}|127.0.0.1|1|0|0", origin.port()));
     assert_eq!(first.header("x-deliver"), Some(format!("F_origin|{}|1|0", origin.port()).as_str()));
-    // The client reuses its connection: the second request is number 2 on it.
-    let second = e.get("/conn").await;
-    assert_eq!(second.header("x-deliver").map(|d| d.split('|').nth(2)), Some(Some("2")));
+    // Two requests on one connection (its own, so no pool decides): the second is number
+    // 2 on it.
+    let addr = e.server.as_ref().unwrap().addr();
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (mut send, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
+    tokio::spawn(conn);
+    let mut numbers = Vec::new();
+    for _ in 0..2 {
+        let req = http::Request::get("/conn").header("Host", "edge.test").body(Full::new(Bytes::new())).unwrap();
+        let resp = tokio::time::timeout(WAIT, send.send_request(req)).await.expect("in time").expect("response");
+        let deliver = resp.headers().get("x-deliver").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        resp.into_body().collect().await.expect("body");
+        numbers.push(deliver.split('|').nth(2).unwrap_or_default().to_string());
+    }
+    assert_eq!(numbers, ["1", "2"]);
 }
 
 /// `obj.lastuse`: "the approximate time elapsed since the object was last requested"
