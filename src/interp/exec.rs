@@ -35,7 +35,7 @@ pub fn run(program: &Program, kind: SubKind, state: &mut ReqState, runtime: &Run
     }
     let Some(idx) = program.entries[kind as usize] else { return Ok(Action::default_for(kind)) };
     let mut m = Machine::new(program, runtime, state, None);
-    Ok(match m.call(idx, Vec::new())? {
+    Ok(match m.call_at(idx, 0)? {
         Flow::Action => m.action.take(),
         _ => None,
     }
