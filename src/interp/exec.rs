@@ -194,7 +194,7 @@ impl<'a> Machine<'a> {
         }
     }
 
-    /// Calls subroutine `idx` with `args` (the entry points: `run`, `run_sub`).
+    /// Calls subroutine `idx` with `args` (`run_sub`: tests calling a subroutine directly).
     fn call(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
         let base = self.locals.len();
         self.locals.extend(args);
@@ -419,7 +419,7 @@ impl<'a> Machine<'a> {
                 // tested in place and copied out only when the match succeeds (its groups
                 // slice it); not set is tested as "".
                 let found = in_place(self.state, &self.locals[self.base..], subject)
-                    .map(|s| match_in_place(self.program, &s, *regex, &mut self.spans));
+                    .map(|s| match_in_place(self.program, &s, *regex, &mut self.spans, None));
                 let matched = match found {
                     Some(found) => self.finish_match(found),
                     None => {
@@ -668,13 +668,9 @@ fn in_place<'e>(state: &'e ReqState, frame: &'e [Value], e: &'e Expr) -> Option<
 
 /// `~` on a string read in place: `Ok(Some(subject))` when it matches (the groups, in
 /// `spans`, slice the subject, which is copied out only then); not set is tested as "".
-fn match_in_place(program: &Program, s: &InPlace<'_>, regex: u32, spans: &mut GroupSpans) -> Result<Option<Bytes>, ()> {
-    Ok(regex_groups(program, regex, s.bytes(), spans)?.then(|| s.to_bytes()))
-}
-
-/// [`match_in_place`] for the closures, which may know already whether the regex's
-/// prefilter literal is in the subject ([`SubjectLiterals`]).
-fn match_known(
+/// `literal` is what the caller may know already about the regex's prefilter literal
+/// being in the subject ([`SubjectLiterals`]); `None` lets the regex check it.
+fn match_in_place(
     program: &Program,
     s: &InPlace<'_>,
     regex: u32,

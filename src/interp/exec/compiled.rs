@@ -8,7 +8,7 @@
 
 use bytes::Bytes;
 
-use super::{compare, compound, convert, holds, match_known, Flow, InPlace, Machine};
+use super::{compare, compound, convert, holds, match_in_place, Flow, InPlace, Machine};
 use crate::interp::ascii::same_bytes;
 use crate::interp::builtins::Fault;
 use crate::interp::state::{HeaderName, ReqState};
@@ -408,7 +408,7 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                             let found = match src.in_place(m.state, &m.locals[m.base..]) {
                                 Some(s) => {
                                     let known = bit.and_then(|bit| m.literals.check(m.program, bit, &s));
-                                    match_known(m.program, &s, regex, &mut m.spans, known)
+                                    match_in_place(m.program, &s, regex, &mut m.spans, known)
                                 }
                                 None => return Ok(m.eval(&whole)?.truthy()),
                             };
