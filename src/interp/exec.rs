@@ -669,7 +669,9 @@ fn in_place<'e>(state: &'e ReqState, frame: &'e [Value], e: &'e Expr) -> Option<
 /// `~` on a string read in place: `Ok(Some(subject))` when it matches (the groups, in
 /// `spans`, slice the subject, which is copied out only then); not set is tested as "".
 /// `literal` is what the caller may know already about the regex's prefilter literal
-/// being in the subject ([`SubjectLiterals`]); `None` lets the regex check it.
+/// being in the subject ([`SubjectLiterals`]); `None` lets the regex check it. Inlined:
+/// the user-agent classifier runs it hundreds of times per request.
+#[inline(always)]
 fn match_in_place(
     program: &Program,
     s: &InPlace<'_>,
