@@ -64,6 +64,18 @@ impl Program {
     pub fn token_files(&self) -> Vec<(FileId, &[Token])> {
         self.files.iter().map(|(id, t)| (*id, t.as_slice())).collect()
     }
+
+    /// The MD5 of the program's source, in hex (`req.vcl.md5`): every file it read, main
+    /// first, each followed by a NUL, so moving text between files changes it.
+    pub fn source_md5(&self) -> String {
+        use md5::Digest;
+        let mut hasher = md5::Md5::new();
+        for (id, _) in &self.files {
+            hasher.update(self.map.file(*id).text.as_bytes());
+            hasher.update([0]);
+        }
+        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// Assembles a program whose main text is `bytes`, named `name`.

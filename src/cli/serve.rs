@@ -61,6 +61,15 @@ pub struct ServeArgs {
     /// `client.as.*` (repeatable; without it they read as Fastly's unknown values).
     #[arg(long = "geo-db", value_name = "FILE.mmdb")]
     pub geo_db: Vec<PathBuf>,
+    /// `server.region`: the region this node runs in (e.g. `US-East`); not set without it.
+    #[arg(long, value_name = "NAME")]
+    pub region: Option<String>,
+    /// `server.billing_region` (e.g. `North America`); not set without it.
+    #[arg(long, value_name = "NAME")]
+    pub billing_region: Option<String>,
+    /// `req.customer_id`: the account the service belongs to; not set without it.
+    #[arg(long, value_name = "ID")]
+    pub customer_id: Option<String>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -97,8 +106,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         true => None,
         false => Some(Arc::new(crate::interp::geo::GeoDb::open(&args.geo_db)?)),
     };
-    let config =
-        ServiceConfig { cache_size: usize::try_from(args.cache_size).unwrap_or(usize::MAX), geo, ..Default::default() };
+    let site = crate::interp::state::SiteInfo {
+        region: args.region.clone().map(Bytes::from),
+        billing_region: args.billing_region.clone().map(Bytes::from),
+        customer_id: args.customer_id.clone().map(Bytes::from),
+    };
+    let config = ServiceConfig {
+        cache_size: usize::try_from(args.cache_size).unwrap_or(usize::MAX),
+        geo,
+        site: (site != Default::default()).then(|| Arc::new(site)),
+        ..Default::default()
+    };
     let handle = match ServiceHandle::new(Arc::new(program), config) {
         Ok(h) => h,
         Err(e) => {
@@ -210,7 +228,8 @@ fn compile(name: &str, bytes: &[u8], loader: &mut dyn crate::assemble::Loader) -
         eprintln!("error: {name} does not check; not serving it");
         return None;
     }
-    let (program, diags) = crate::ir::compile(&analysis.program.unit, &analysis.model);
+    let (mut program, diags) = crate::ir::compile(&analysis.program.unit, &analysis.model);
+    program.vcl_md5 = analysis.program.source_md5();
     let errors: Vec<_> = diags.into_iter().filter(|d| d.severity == Severity::Error).collect();
     if !errors.is_empty() {
         eprint!("{}", diag::render_all(&analysis.program.map, &errors, RenderOptions { color }));

@@ -555,6 +555,11 @@ pub struct ReqState {
     pub service_id: Bytes,
     /// The cache generation purge-all advances (`req.vcl.generation`).
     pub vcl_generation: i64,
+    /// The service version this request runs (`req.vcl.version`).
+    pub vcl_version: i64,
+    /// Where this node runs and for whom, as its configuration says (`None`: nothing
+    /// configured).
+    pub site: Option<std::sync::Arc<SiteInfo>>,
     /// Nanoseconds since the epoch when the request started.
     pub time_start: i64,
     /// The current time (injected: tests fix it, the proxy reads the clock).
@@ -614,6 +619,18 @@ pub struct ReqState {
     pub testing: Option<Box<crate::testing::TestState>>,
 }
 
+/// What the node's configuration says about where it runs and for whom; each is not set
+/// unless configured (lacquer cannot know Fastly's regions or account ids).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SiteInfo {
+    /// `server.region`.
+    pub region: Option<Bytes>,
+    /// `server.billing_region`.
+    pub billing_region: Option<Bytes>,
+    /// `req.customer_id`.
+    pub customer_id: Option<Bytes>,
+}
+
 /// The backend a fetch went to and the connection's two ends (when the connector reports
 /// them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -651,6 +668,8 @@ impl Default for ReqState {
             server_datacenter: Bytes::from_static(b"LCL"),
             service_id: Bytes::from_static(b"local"),
             vcl_generation: 1,
+            vcl_version: 1,
+            site: None,
             time_start: 0,
             now: 0,
             fastly_error: Value::NotSet,

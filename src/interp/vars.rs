@@ -3,7 +3,7 @@
 use bytes::{Bytes, BytesMut};
 
 use super::geo::GeoLookup;
-use super::state::{ReqState, StaleReason};
+use super::state::{ReqState, SiteInfo, StaleReason};
 use super::value::{int_bytes, Value};
 use super::Runtime;
 use crate::ir::{BVar, Program, Var};
@@ -174,6 +174,21 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         ReqEsiLevel => Value::Integer(0),
         ReqServiceId => s(&st.service_id),
         ReqVclGeneration => Value::Integer(st.vcl_generation),
+        // Fastly: `{serviceID}.{version}_{generation}-{hash}`, the hash being of the VCL.
+        ReqVcl => text(format!(
+            "{}.{}_{}-{}",
+            String::from_utf8_lossy(&st.service_id),
+            st.vcl_version,
+            st.vcl_generation,
+            program.vcl_md5
+        )),
+        ReqVclVersion => Value::Integer(st.vcl_version),
+        ReqVclMd5 if program.vcl_md5.is_empty() => Value::NotSet,
+        ReqVclMd5 => Value::str(&program.vcl_md5),
+        ReqDigestRatio => Value::Float(digest_ratio(&st.hash_input)),
+        ServerRegion => site_fact(st, |s| &s.region),
+        ServerBillingRegion => site_fact(st, |s| &s.billing_region),
+        ReqCustomerId => site_fact(st, |s| &s.customer_id),
         ReqBackendHealthy => Value::Bool(st.backend.is_none_or(|b| healthy(st, program, runtime, b))),
         BereqUrlPath => Value::String(url_path(&st.bereq.url)),
         BereqUrlQs => Value::String(url_qs(&st.bereq.url)),
@@ -273,6 +288,27 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
             crate::testing::read_var(st, program, b)
         }
     }
+}
+
+/// What the node's configuration says (`server.region`, ...); not set when it says
+/// nothing.
+fn site_fact(st: &ReqState, fact: impl Fn(&SiteInfo) -> &Option<Bytes>) -> Value {
+    st.site.as_deref().and_then(|site| fact(site).clone()).map_or(Value::NotSet, Value::String)
+}
+
+/// `req.digest.ratio`: Fastly documents "a floating point number between 0 and 1 derived
+/// from the object digest", for handling a chosen share of objects. Here: the digest's
+/// first 8 bytes as a fraction of 2^64 - 1, so it is uniform over objects and the same
+/// for every request for one object. 0 before `vcl_hash` has added anything.
+pub fn digest_ratio(hash_input: &[u8]) -> f64 {
+    use sha2::Digest;
+    if hash_input.is_empty() {
+        return 0.0;
+    }
+    let digest = sha2::Sha256::digest(hash_input);
+    let mut head = [0u8; 8];
+    head.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(head) as f64 / u64::MAX as f64
 }
 
 /// A `bereq.*_timeout`: what VCL set, else the request's backend's declared value, else

@@ -60,6 +60,10 @@ pub struct Program {
     pub counters: Vec<CounterDecl>,
     /// `limiter` declarations, by `Id::Limiter` index.
     pub limiters: Vec<LimiterDecl>,
+    /// The MD5 of the VCL source this program was compiled from, in hex (`req.vcl.md5`);
+    /// set by whoever holds the source ([`crate::assemble::Program::source_md5`]), empty
+    /// when nobody did.
+    pub vcl_md5: String,
 }
 
 /// A `counter NAME { .type = "estimated"; .time_window = ...; }` declaration.

@@ -196,6 +196,8 @@ fn intake(
     st.server_datacenter = Bytes::from(config.datacenter.clone());
     st.service_id = Bytes::from(config.service_id.clone());
     st.vcl_generation = handle.generation();
+    st.vcl_version = svc.version;
+    st.site = config.site.clone();
     st.time_start = now;
     st.now = now;
     st.rng ^= (now as u64).rotate_left(17) ^ u64::from(peer.port());

@@ -58,6 +58,8 @@ pub struct ServiceConfig {
     /// `beresp.do_stream` starts with in `vcl_fetch`. Streamed bodies reach the client as
     /// they arrive and are stored once complete; VCL can turn it off per response.
     pub streaming_miss: bool,
+    /// `server.region`, `server.billing_region` and `req.customer_id`, when configured.
+    pub site: Option<Arc<crate::interp::state::SiteInfo>>,
 }
 
 impl Default for ServiceConfig {
@@ -73,6 +75,7 @@ impl Default for ServiceConfig {
             hit_for_pass_ttl: Duration::from_secs(120),
             geo: None,
             streaming_miss: true,
+            site: None,
         }
     }
 }
@@ -84,6 +87,9 @@ pub struct Service {
     pub program: Arc<Program>,
     pub runtime: Runtime,
     pub backends: Backends,
+    /// The service version (`req.vcl.version`): 1 for the first program a handle serves,
+    /// one more for each activation.
+    pub version: i64,
 }
 
 impl Service {
@@ -95,7 +101,7 @@ impl Service {
         backends.prober().spawn().map_err(ProxyError::Internal)?;
         let runtime =
             Runtime { rate: RateState::bind(rate, &program), health: backends.health().clone(), ..Runtime::default() };
-        Ok(Service { program, runtime, backends })
+        Ok(Service { program, runtime, backends, version: 1 })
     }
 }
 
@@ -161,7 +167,8 @@ impl ServiceHandle {
         }
     }
 
-    /// Swaps in a new program atomically (the control plane's activation seam). The
+    /// Swaps in a new program atomically (the control plane's activation seam), as the
+    /// next version. The
     /// cache is kept, as Fastly keeps it across versions; in-flight requests finish on
     /// the program they started with.
     /// The old version's health checks stop here; its rate tables carry on under the
@@ -170,6 +177,7 @@ impl ServiceHandle {
         self.inner.rate.prune();
         let mut service = Service::new(program, &self.inner.rate)?;
         service.runtime.geo = self.inner.config.geo.clone();
+        service.version = self.current().version + 1;
         let service = Arc::new(service);
         let old = match self.inner.slot.write() {
             Ok(mut s) => std::mem::replace(&mut *s, service),

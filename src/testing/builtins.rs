@@ -227,6 +227,10 @@ const INJECTABLE: &[&str] = &[
     "server.datacenter",
     "req.service_id",
     "req.vcl.generation",
+    "req.vcl.version",
+    "server.region",
+    "server.billing_region",
+    "req.customer_id",
     "req.is_ssl",
     "obj.hits",
     "obj.age",
@@ -262,6 +266,18 @@ fn inject_variable(ctx: &mut Ctx<'_>, all: &[Value]) -> Result<Value, Fault> {
             true
         }
         "req.vcl.generation" => value.as_int().map(|g| st.vcl_generation = g).is_some(),
+        "req.vcl.version" => value.as_int().map(|v| st.vcl_version = v).is_some(),
+        "server.region" | "server.billing_region" | "req.customer_id" => {
+            let mut site = st.site.as_deref().cloned().unwrap_or_default();
+            let fact = match name.as_str() {
+                "server.region" => &mut site.region,
+                "server.billing_region" => &mut site.billing_region,
+                _ => &mut site.customer_id,
+            };
+            *fact = Some(value.to_bytes());
+            st.site = Some(std::sync::Arc::new(site));
+            true
+        }
         // The cache supplies these.
         "obj.hits" => value.as_int().map(|h| st.cache.hits = h).is_some(),
         "obj.age" => match value {

@@ -158,9 +158,14 @@ pub fn run_sources(
 
     let mut prepared = Vec::new();
     let mut rejected = Vec::new();
+    // `req.vcl.md5` is that of the VCL under test, not of the test files.
+    let md5 = base.source_md5();
     for file in files {
         match prepare(&base.map, &base.unit, file) {
-            Ok(p) => prepared.push(p),
+            Ok(mut p) => {
+                p.program.vcl_md5 = md5.clone();
+                prepared.push(p)
+            }
             Err(r) => rejected.push(r),
         }
     }

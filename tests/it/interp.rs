@@ -392,6 +392,80 @@ fn req_digest_is_the_sha256_of_the_hash_input() {
     );
 }
 
+/// Fastly documents `req.vcl` as `{serviceID}.{version}_{generation}-{hash}`, the hash
+/// being of the VCL code; `req.vcl.md5` is that hash.
+#[test]
+fn req_vcl_names_the_service_version_generation_and_source() {
+    let src =
+        "sub vcl_recv { set req.http.V = req.vcl; set req.http.N = req.vcl.version; set req.http.M = req.vcl.md5; }";
+    let mut loader = MemoryLoader::default();
+    let a = lacquer::analysis::analyze("main.vcl", src.as_bytes(), SourceKind::File, &mut loader, false);
+    let (mut program, _) = lacquer::ir::compile(&a.program.unit, &a.model);
+    program.vcl_md5 = a.program.source_md5();
+    // MD5 of the text and the NUL that ends each file.
+    let expected = {
+        use md5::Digest;
+        let d = md5::Md5::digest([src.as_bytes(), b"\0"].concat());
+        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    assert_eq!(program.vcl_md5, expected);
+    let mut st = ReqState {
+        service_id: Bytes::from_static(b"SU1Z0isxPaozGVKXdv0eY"),
+        vcl_version: 7,
+        vcl_generation: 3,
+        ..ReqState::default()
+    };
+    run(&program, SubKind::Recv, &mut st, &Runtime::default()).unwrap();
+    assert_eq!(header(&st, "V"), Some(format!("SU1Z0isxPaozGVKXdv0eY.7_3-{expected}")));
+    assert_eq!(header(&st, "N").as_deref(), Some("7"));
+    assert_eq!(header(&st, "M"), Some(expected));
+
+    // A program nobody gave a source hash: `req.vcl.md5` is not set rather than made up.
+    let (_, st) = recv("sub vcl_recv { set req.http.M = if(req.vcl.md5, \"set\", \"not set\"); }", |_| {});
+    assert_eq!(header(&st, "M").as_deref(), Some("not set"));
+}
+
+/// Fastly: "a floating point number between 0 and 1 derived from the object digest", for
+/// handling a chosen share of objects: the same for every request for one object, and
+/// spread evenly over objects.
+#[test]
+fn req_digest_ratio_is_a_stable_even_share_of_objects() {
+    let program = compile("sub vcl_deliver { set resp.http.R = req.digest.ratio; }");
+    let ratio = |key: &str| {
+        let mut st = ReqState { hash_input: key.as_bytes().to_vec(), ..ReqState::default() };
+        run(&program, SubKind::Deliver, &mut st, &Runtime::default()).unwrap();
+        st.resp.headers.get(b"R").map(|v| String::from_utf8_lossy(v).parse::<f64>().unwrap()).unwrap()
+    };
+    assert_eq!(ratio("/a"), ratio("/a"));
+    let below: usize = (0..1000).filter(|i| ratio(&format!("/object/{i}")) < 0.25).count();
+    assert!((200..300).contains(&below), "{below} of 1000 objects below 0.25");
+    assert!((0..100).map(|i| ratio(&format!("/o{i}"))).all(|r| (0.0..=1.0).contains(&r)));
+}
+
+/// `server.region`, `server.billing_region` and `req.customer_id` come from the node's
+/// configuration and are not set when it names none (lacquer cannot know Fastly's).
+#[test]
+fn site_facts_come_from_the_configuration() {
+    let src = "sub vcl_recv { set req.http.R = if(server.region, server.region, \"-\"); \
+               set req.http.B = if(server.billing_region, server.billing_region, \"-\"); \
+               set req.http.C = if(req.customer_id, req.customer_id, \"-\"); }";
+    let (_, st) = recv(src, |_| {});
+    assert_eq!(
+        [header(&st, "R"), header(&st, "B"), header(&st, "C")],
+        [Some("-".to_string()), Some("-".into()), Some("-".into())]
+    );
+    let (_, st) = recv(src, |st| {
+        st.site = Some(std::sync::Arc::new(lacquer::interp::state::SiteInfo {
+            region: Some(Bytes::from_static(b"EU-West")),
+            billing_region: Some(Bytes::from_static(b"Europe")),
+            customer_id: Some(Bytes::from_static(b"x4xCwxxJxGCx123Rx5xTx")),
+        }))
+    });
+    assert_eq!(header(&st, "R").as_deref(), Some("EU-West"));
+    assert_eq!(header(&st, "B").as_deref(), Some("Europe"));
+    assert_eq!(header(&st, "C").as_deref(), Some("x4xCwxxJxGCx123Rx5xTx"));
+}
+
 #[test]
 fn regex_groups_are_restored_after_a_call() {
     // falco (the reference interpreter; Fastly does not document it) saves re.group.*

@@ -631,11 +631,15 @@ async fn activation_swaps_the_program() {
     let v1 = format!("{}sub vcl_deliver {{ set resp.http.X-Version = \"1\"; }}", origin.backend("F_origin"));
     let e = edge_with(&v1, ServiceConfig::default()).await;
     assert_eq!(e.get("/").await.header("x-version"), Some("1"));
-    let v2 = format!("{}sub vcl_deliver {{ set resp.http.X-Version = \"2\"; }}", origin.backend("F_origin"));
+    let v2 = format!(
+        "{}sub vcl_deliver {{ set resp.http.X-Version = \"2\"; set resp.http.X-Vcl-Version = req.vcl.version; }}",
+        origin.backend("F_origin")
+    );
     e.handle.activate(Arc::new(crate::interp::compile(&v2))).unwrap();
     let r = e.get("/").await;
-    // Same cache, new program.
+    // Same cache, new program, the next version number (`req.vcl.version`).
     assert_eq!((r.header("x-version"), r.header("x-cache")), (Some("2"), Some("HIT")));
+    assert_eq!(r.header("x-vcl-version"), Some("2"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
