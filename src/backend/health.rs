@@ -331,7 +331,7 @@ impl Target {
         }
         let Ok(req) = builder.body(Full::new(Bytes::new())) else { return false };
         let attempt = async {
-            let resp = self.backend.send(req, p.timeout).await.ok()?;
+            let resp = self.backend.send(req, p.timeout, &super::BodyTimer::start(p.timeout, None)).await.ok()?;
             let status = resp.status().as_u16();
             resp.into_body().collect().await.ok()?;
             Some(status)

@@ -68,6 +68,9 @@ pub enum FetchError {
     Read { addr: String, detail: String },
     #[error("the response body stalled longer than the between bytes timeout")]
     BetweenBytesTimeout,
+    /// The whole response did not arrive within `bereq.fetch_timeout`.
+    #[error("the response did not arrive within the fetch timeout")]
+    FetchTimeout,
     #[error("invalid request to origin: {0}")]
     BadRequest(String),
     /// The TLS handshake failed; `reason` is Fastly's `obj.response` for it.
@@ -85,6 +88,8 @@ impl FetchError {
         match self {
             FetchError::ConnectTimeout { .. } => "Connection timed out",
             FetchError::FirstByteTimeout => "first byte timeout",
+            // Fastly: vcl_error with obj.status 503 and obj.response "fetch timeout".
+            FetchError::FetchTimeout => "fetch timeout",
             FetchError::Connect { .. } | FetchError::Read { .. } | FetchError::BetweenBytesTimeout => {
                 "backend read error"
             }
@@ -180,11 +185,13 @@ impl Backend {
         &self,
         mut req: http::Request<Full<Bytes>>,
         first_byte_timeout: Duration,
+        timer: &BodyTimer,
     ) -> Result<http::Response<Incoming>, FetchError> {
         let path = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
         let uri = format!("http://{}{}", self.authority(), path);
         *req.uri_mut() = uri.parse().map_err(|e: http::uri::InvalidUri| FetchError::BadRequest(e.to_string()))?;
-        match tokio::time::timeout(first_byte_timeout, self.client.request(req)).await {
+        match tokio::time::timeout(timer.cap(first_byte_timeout), self.client.request(req)).await {
+            Err(_) if timer.expired() => Err(FetchError::FetchTimeout),
             Err(_) => Err(FetchError::FirstByteTimeout),
             Ok(Ok(resp)) => Ok(resp),
             Ok(Err(e)) => Err(self.classify(e)),
@@ -216,18 +223,55 @@ pub enum BodyRead {
     Partial(Bytes, Incoming),
 }
 
-/// Reads `body` until it ends or more than `limit` bytes have arrived; each frame must
-/// arrive within `between_bytes`. A body that fails midway is an error: a truncated body
-/// is never mistaken for a complete one.
-pub async fn read_body(mut body: Incoming, limit: usize, between_bytes: Duration) -> Result<BodyRead, FetchError> {
+/// How long an origin response may take: each body frame within `between_bytes`, and
+/// the whole response by `deadline` (`bereq.fetch_timeout`, when VCL set one). Fastly
+/// starts the fetch timeout once the connection is up and the request sent; lacquer
+/// starts it when the request goes to the connection pool, so a slow connect counts
+/// against it too (bounded by the connect timeout).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimer {
+    pub between_bytes: Duration,
+    pub deadline: Option<tokio::time::Instant>,
+}
+
+impl BodyTimer {
+    /// A timer whose whole-response limit (if any) starts now.
+    pub fn start(between_bytes: Duration, fetch_timeout: Option<Duration>) -> BodyTimer {
+        BodyTimer { between_bytes, deadline: fetch_timeout.map(|t| tokio::time::Instant::now() + t) }
+    }
+
+    /// `wait`, or less when the deadline comes first.
+    fn cap(&self, wait: Duration) -> Duration {
+        match self.deadline {
+            Some(d) => wait.min(d.saturating_duration_since(tokio::time::Instant::now())),
+            None => wait,
+        }
+    }
+
+    fn expired(&self) -> bool {
+        self.deadline.is_some_and(|d| tokio::time::Instant::now() >= d)
+    }
+
+    /// The next frame of `body`: `Ok(None)` at its end; an error when it stalls, fails
+    /// or runs past the deadline.
+    pub async fn frame(&self, body: &mut Incoming) -> Result<Option<hyper::body::Frame<Bytes>>, FetchError> {
+        match tokio::time::timeout(self.cap(self.between_bytes), body.frame()).await {
+            Err(_) if self.expired() => Err(FetchError::FetchTimeout),
+            Err(_) => Err(FetchError::BetweenBytesTimeout),
+            Ok(None) => Ok(None),
+            Ok(Some(Err(e))) => Err(FetchError::Read { addr: String::new(), detail: error_chain(&e) }),
+            Ok(Some(Ok(frame))) => Ok(Some(frame)),
+        }
+    }
+}
+
+/// Reads `body` until it ends or more than `limit` bytes have arrived, each frame within
+/// `timer`'s limits. A body that fails midway is an error: a truncated body is never
+/// mistaken for a complete one.
+pub async fn read_body(mut body: Incoming, limit: usize, timer: &BodyTimer) -> Result<BodyRead, FetchError> {
     let mut buf = BytesMut::new();
     loop {
-        let frame = match tokio::time::timeout(between_bytes, body.frame()).await {
-            Err(_) => return Err(FetchError::BetweenBytesTimeout),
-            Ok(None) => return Ok(BodyRead::Complete(exact(buf))),
-            Ok(Some(Err(e))) => return Err(FetchError::Read { addr: String::new(), detail: error_chain(&e) }),
-            Ok(Some(Ok(frame))) => frame,
-        };
+        let Some(frame) = timer.frame(&mut body).await? else { return Ok(BodyRead::Complete(exact(buf))) };
         if let Ok(data) = frame.into_data() {
             buf.extend_from_slice(&data);
             if buf.len() > limit {

@@ -591,9 +591,10 @@ pub struct ReqState {
     /// Why the response being delivered is stale, if it is (`resp.stale*`; the proxy
     /// sets it when it serves a stale object).
     pub resp_stale: Option<StaleReason>,
-    /// `bereq.connect_timeout`, `first_byte_timeout`, `between_bytes_timeout` as VCL set
-    /// them (nanoseconds); unset, they read as the backend's declared values.
-    pub bereq_timeouts: [Option<i64>; 3],
+    /// `bereq.connect_timeout`, `first_byte_timeout`, `between_bytes_timeout` and
+    /// `fetch_timeout` as VCL set them (nanoseconds); unset, the first three read as the
+    /// backend's declared values and the fetch timeout as 0 (none).
+    pub bereq_timeouts: [Option<i64>; 4],
     /// When `vcl_deliver` started (`time.to_first_byte`), in nanoseconds since the epoch.
     pub deliver_started: Option<i64>,
     /// The request went through `vcl_error` (`resp.is_locally_generated`).
@@ -688,7 +689,7 @@ impl Default for ReqState {
             server_port: 0,
             stale_exists: false,
             resp_stale: None,
-            bereq_timeouts: [None; 3],
+            bereq_timeouts: [None; 4],
             deliver_started: None,
             went_through_error: false,
             req_body: Bytes::new(),

@@ -189,6 +189,8 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         ServerRegion => site_fact(st, |s| &s.region),
         ServerBillingRegion => site_fact(st, |s| &s.billing_region),
         ReqCustomerId => site_fact(st, |s| &s.customer_id),
+        // Fastly: disabled (0) unless VCL sets it.
+        BereqFetchTimeout => Value::Rtime(st.bereq_timeouts[3].unwrap_or(0)),
         ReqBackendHealthy => Value::Bool(st.backend.is_none_or(|b| healthy(st, program, runtime, b))),
         BereqUrlPath => Value::String(url_path(&st.bereq.url)),
         BereqUrlQs => Value::String(url_qs(&st.bereq.url)),
@@ -404,6 +406,8 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
         BereqConnectTimeout => st.bereq_timeouts[0] = Some(ns(&v)),
         BereqFirstByteTimeout => st.bereq_timeouts[1] = Some(ns(&v)),
         BereqBetweenBytesTimeout => st.bereq_timeouts[2] = Some(ns(&v)),
+        // Fastly: "may be set to any value between 0 and 365d"; 0 disables it.
+        BereqFetchTimeout => st.bereq_timeouts[3] = Some(ns(&v).clamp(0, 365 * 86_400 * S)),
         GeoIpOverride => {
             st.geo_ip_override = Some(v.into_bytes());
             st.geo = std::sync::OnceLock::new();

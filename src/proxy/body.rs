@@ -9,11 +9,11 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::BodyExt;
 use hyper::body::{Frame, Incoming, SizeHint};
 use tokio::sync::mpsc;
 
 use super::ProxyError;
+use crate::backend::BodyTimer;
 
 /// The body of a response the proxy writes.
 #[derive(Debug)]
@@ -35,23 +35,19 @@ impl Body {
         }
     }
 
-    /// `prefix` followed by the rest of an origin body, each frame within
-    /// `between_bytes`; `len` is the declared Content-Length, if any.
-    pub fn stream(prefix: Bytes, mut rest: Incoming, between_bytes: Duration, len: Option<u64>) -> Body {
+    /// `prefix` followed by the rest of an origin body, each frame within `timer`'s
+    /// limits; `len` is the declared Content-Length, if any.
+    pub fn stream(prefix: Bytes, mut rest: Incoming, timer: BodyTimer, len: Option<u64>) -> Body {
         let (tx, rx) = mpsc::channel(8);
         tokio::spawn(async move {
             if !prefix.is_empty() && tx.send(Ok(prefix)).await.is_err() {
                 return;
             }
             loop {
-                let item = match tokio::time::timeout(between_bytes, rest.frame()).await {
-                    Err(_) => Err(ProxyError::Upstream(crate::backend::FetchError::BetweenBytesTimeout)),
+                let item = match timer.frame(&mut rest).await {
                     Ok(None) => return,
-                    Ok(Some(Err(e))) => Err(ProxyError::Upstream(crate::backend::FetchError::Read {
-                        addr: String::new(),
-                        detail: e.to_string(),
-                    })),
-                    Ok(Some(Ok(frame))) => match frame.into_data() {
+                    Err(e) => Err(ProxyError::Upstream(e)),
+                    Ok(Some(frame)) => match frame.into_data() {
                         Ok(data) => Ok(data),
                         Err(_) => continue,
                     },

@@ -27,8 +27,8 @@ pub(crate) enum Payload {
     /// An object in (or just stored in) the cache.
     Cached(Arc<CachedObject>),
     /// An origin response not stored: its body (whole, or a prefix and the rest to
-    /// stream), the declared length, and the between-bytes timeout for the rest.
-    Fetched(BodyRead, Option<u64>, Duration),
+    /// stream), the declared length, and the timeouts for the rest.
+    Fetched(BodyRead, Option<u64>, crate::backend::BodyTimer),
     /// `vcl_error`'s synthetic body.
     Synthetic(Bytes),
     /// An origin body streamed as it arrives (streaming miss; stored, when cacheable, by
@@ -155,7 +155,7 @@ pub(crate) fn respond(st: &ReqState, payload: Payload, conditional: bool) -> htt
     let mut body = match payload {
         Payload::Cached(obj) => Body::full(obj.body.clone()),
         Payload::Fetched(BodyRead::Complete(b), _, _) => Body::full(b),
-        Payload::Fetched(BodyRead::Partial(prefix, rest), len, between) => Body::stream(prefix, rest, between, len),
+        Payload::Fetched(BodyRead::Partial(prefix, rest), len, timer) => Body::stream(prefix, rest, timer, len),
         Payload::Synthetic(b) => Body::full(b),
         Payload::Streamed(rx, len) => Body::Stream { rx, len },
     };

@@ -38,7 +38,7 @@ use super::service::{Service, ServiceHandle};
 use super::ProxyError;
 use crate::backend::director::Pick;
 use crate::backend::health::is_healthy;
-use crate::backend::{read_body, BodyRead, FetchError, Selected};
+use crate::backend::{read_body, BodyRead, BodyTimer, FetchError, Selected};
 use crate::cache::{freshness, Cache, CacheKey, CacheLock, CachedObject, LockGuard, Lookup, StoredHeaders};
 use crate::catalog::SubKind;
 use crate::interp::state::{CacheMeta, Headers, Message, OriginConn, ReqState, StaleReason};
@@ -319,7 +319,7 @@ impl Flow {
         self.st.fastly_state = "NONE";
         self.st.stale_exists = false;
         self.st.resp_stale = None;
-        self.st.bereq_timeouts = [None; 3];
+        self.st.bereq_timeouts = [None; 4];
         self.passed = false;
         self.waited = false;
         self.stale = None;
@@ -751,21 +751,22 @@ fn load_obj(st: &mut ReqState, obj: &CachedObject, now: i64) {
     };
 }
 
-/// Chooses the backend (through the director, if `req.backend` is one) and sends the
-/// request. A connection failure to a director's member tries another one while the
-/// director allows (random: `.retries`; fallback: the next member).
-/// `bereq.first_byte_timeout` (slot 1) or `bereq.between_bytes_timeout` (slot 2) as VCL
-/// left them; `None` when VCL did not set them (the backend's own apply). The connect
-/// timeout is the backend pool's.
+/// `bereq.first_byte_timeout` (slot 1), `bereq.between_bytes_timeout` (slot 2) or
+/// `bereq.fetch_timeout` (slot 3) as VCL left them; `None` when VCL did not set them (the
+/// backend's own apply). The connect timeout is the backend pool's.
 fn vcl_timeout(st: &ReqState, slot: usize) -> Option<Duration> {
     st.bereq_timeouts[slot].map(|ns| Duration::from_nanos(ns.max(0) as u64))
 }
 
+/// Chooses the backend (through the director, if `req.backend` is one) and sends the
+/// request; the response comes with the timer for its body. A connection failure to a
+/// director's member tries another one while the director allows (random: `.retries`;
+/// fallback: the next member).
 async fn send_to_backend(
     cx: &Cx,
     st: &mut ReqState,
     body: Bytes,
-) -> Result<(Selected, http::Response<Incoming>), ErrorCause> {
+) -> Result<(Selected, http::Response<Incoming>, BodyTimer), ErrorCause> {
     let svc = &cx.svc;
     let client_key = match &st.client_identity {
         Some(id) => id.clone(),
@@ -791,8 +792,11 @@ async fn send_to_backend(
         };
         let backend = &selected.backend;
         let first_byte_timeout = vcl_timeout(st, 1).unwrap_or(backend.first_byte_timeout);
-        match backend.send(request, first_byte_timeout).await {
-            Ok(response) => return Ok((selected, response)),
+        // `bereq.fetch_timeout` (0: none) runs from here to the body's last byte.
+        let fetch_timeout = vcl_timeout(st, 3).filter(|t| !t.is_zero());
+        let timer = BodyTimer::start(vcl_timeout(st, 2).unwrap_or(backend.between_bytes_timeout), fetch_timeout);
+        match backend.send(request, first_byte_timeout, &timer).await {
+            Ok(response) => return Ok((selected, response, timer)),
             Err(e) => {
                 tracing::warn!(backend = %backend.name, error = %e, "origin fetch failed");
                 let connect = matches!(e, FetchError::Connect { .. } | FetchError::ConnectTimeout { .. });
@@ -855,7 +859,7 @@ async fn fetch_inner(
 ) -> Fetched {
     let has_stale = stale.usable;
     let started = Instant::now();
-    let (selected, response) = match send_to_backend(cx, st, body).await {
+    let (selected, response, timer) = match send_to_backend(cx, st, body).await {
         Ok(sent) => sent,
         Err(cause) => return Fetched::Error(cause),
     };
@@ -870,7 +874,6 @@ async fn fetch_inner(
     // The connection slot is held until the body is read (or handed to the client).
     let backend = selected.backend.clone();
     let _slot = selected.slot;
-    let between_bytes_timeout = vcl_timeout(st, 2).unwrap_or(backend.between_bytes_timeout);
     tracing::debug!(backend = %backend.name, status = response.status().as_u16(), first_byte_ms = started.elapsed().as_millis() as u64, "origin answered");
     let (parts, incoming) = response.into_parts();
     let now = cx.handle.now();
@@ -974,7 +977,7 @@ async fn fetch_inner(
             if st.cache.ttl > 0 { st.cache.ttl } else { cx.handle.config().hit_for_pass_ttl.as_nanos() as i64 };
         return Fetched::Stream(Box::new(Streamed {
             incoming,
-            between_bytes: between_bytes_timeout,
+            timer,
             len: content_length,
             store,
             limit: limit as u64,
@@ -982,11 +985,11 @@ async fn fetch_inner(
             slot: _slot,
         }));
     }
-    let read = match read_body(incoming, limit, between_bytes_timeout).await {
+    let read = match read_body(incoming, limit, &timer).await {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(backend = %backend.name, error = %e, "origin body failed; not stored");
-            return Fetched::Error(ErrorCause::Generated(FetchError::BetweenBytesTimeout.obj_response()));
+            return Fetched::Error(ErrorCause::Generated(e.obj_response()));
         }
     };
     let mut content_length = content_length;
@@ -1005,7 +1008,7 @@ async fn fetch_inner(
                 tracing::info!(limit, "object over the size limit: passed, not cached");
                 hfp(st);
             }
-            return Fetched::Deliver(Payload::Fetched(partial, content_length, between_bytes_timeout));
+            return Fetched::Deliver(Payload::Fetched(partial, content_length, timer));
         }
     };
     if store {
@@ -1017,14 +1020,14 @@ async fn fetch_inner(
             hfp(st);
         }
     }
-    Fetched::Deliver(Payload::Fetched(BodyRead::Complete(body), content_length, between_bytes_timeout))
+    Fetched::Deliver(Payload::Fetched(BodyRead::Complete(body), content_length, timer))
 }
 
 /// A body to stream to the client as it arrives (Fastly's streaming miss, `beresp.do_stream`),
 /// storing it when it completes.
 struct Streamed {
     incoming: Incoming,
-    between_bytes: Duration,
+    timer: BodyTimer,
     /// The declared `Content-Length`.
     len: Option<u64>,
     /// The key and the object to store (its body filled in once complete), when cacheable.
@@ -1048,17 +1051,16 @@ fn stream_body(cx: &Cx, job: Box<Streamed>, guard: Option<LockGuard>) -> Payload
     let len = job.len;
     let handle = cx.handle.clone();
     tokio::spawn(async move {
-        let Streamed { mut incoming, between_bytes, store, limit, hit_for_pass_ttl, slot, .. } = *job;
+        let Streamed { mut incoming, timer, store, limit, hit_for_pass_ttl, slot, .. } = *job;
         let _guard = guard;
         let _slot = slot;
         let mut client = Some(tx);
         let mut buf = store.as_ref().map(|_| BytesMut::with_capacity(len.unwrap_or(0).min(limit) as usize));
         let failure = loop {
-            let frame = match tokio::time::timeout(between_bytes, incoming.frame()).await {
-                Err(_) => break Some(FetchError::BetweenBytesTimeout),
+            let frame = match timer.frame(&mut incoming).await {
+                Err(e) => break Some(e),
                 Ok(None) => break None,
-                Ok(Some(Err(e))) => break Some(FetchError::Read { addr: String::new(), detail: e.to_string() }),
-                Ok(Some(Ok(frame))) => frame,
+                Ok(Some(frame)) => frame,
             };
             let Ok(data) = frame.into_data() else { continue };
             if let Some(b) = &mut buf {

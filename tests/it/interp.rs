@@ -466,6 +466,21 @@ fn site_facts_come_from_the_configuration() {
     assert_eq!(header(&st, "C").as_deref(), Some("x4xCwxxJxGCx123Rx5xTx"));
 }
 
+/// `bereq.fetch_timeout`: "By default, the timeout is disabled. A value of 0 disables the
+/// timeout"; it "may be set to any value between 0 and 365d".
+#[test]
+fn the_fetch_timeout_is_off_until_set_and_capped_at_a_year() {
+    let program = compile(
+        "sub vcl_miss { set req.http.Before = bereq.fetch_timeout; set bereq.fetch_timeout = 400d; \
+         set req.http.Capped = bereq.fetch_timeout; set bereq.fetch_timeout = -5s; set req.http.Low = bereq.fetch_timeout; }",
+    );
+    let mut st = ReqState::default();
+    run(&program, SubKind::Miss, &mut st, &Runtime::default()).unwrap();
+    assert_eq!(header(&st, "Before").as_deref(), Some("0.000"));
+    assert_eq!(header(&st, "Capped").as_deref(), Some("31536000.000"));
+    assert_eq!(header(&st, "Low").as_deref(), Some("0.000"));
+}
+
 #[test]
 fn regex_groups_are_restored_after_a_call() {
     // falco (the reference interpreter; Fastly does not document it) saves re.group.*

@@ -851,6 +851,33 @@ async fn obj_lastuse_is_the_time_since_the_previous_delivery() {
     assert_eq!(e.get("/").await.header("x-lastuse"), Some("2.000"));
 }
 
+/// Fastly's `bereq.fetch_timeout`: "the amount of time Fastly should wait for a backend
+/// server to deliver an entire object ... If the timeout is triggered, Fastly will create
+/// an error object and invoke vcl_error with obj.status set to 503 and obj.response set to
+/// \"fetch timeout\"". Here the body stalls (well within the between-bytes timeout) and
+/// then the head itself is late.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_fetch_timeout_bounds_the_whole_response() {
+    let vcl = r#"
+sub vcl_miss { set bereq.fetch_timeout = 300ms; set req.http.X-Limit = bereq.fetch_timeout; }
+sub vcl_fetch { set beresp.do_stream = false; }
+sub vcl_error { set obj.http.X-Why = obj.response; set obj.http.X-Limit = req.http.X-Limit; }
+"#;
+    // The gate is never opened: the rest of the body never comes.
+    let (addr, _gate) = slow_body_origin(Some(" and the rest")).await;
+    let e = edge_with(&format!("{}{vcl}", raw_backend(addr)), ServiceConfig::default()).await;
+    let started = Instant::now();
+    let r = e.get("/slow-body").await;
+    assert_eq!((r.status, r.header("x-why")), (503, Some("fetch timeout")));
+    assert_eq!(r.header("x-limit"), Some("0.300"));
+    assert!(started.elapsed() < Duration::from_secs(5), "gave up at the fetch timeout, not the between-bytes one");
+
+    let origin = Origin::fixed(Reply::ok("late").delay(Duration::from_secs(3))).await;
+    let e = edge(&origin, vcl).await;
+    let r = e.get("/slow-head").await;
+    assert_eq!((r.status, r.header("x-why")), (503, Some("fetch timeout")));
+}
+
 /// A raw HTTP/1.1 origin that sends the head and a first chunk of the body, then waits for
 /// `gate` before sending the rest (`Some`) or cutting the connection (`None`).
 async fn slow_body_origin(rest: Option<&'static str>) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
