@@ -13,6 +13,8 @@
 
 mod tls;
 
+pub use self::tls::ConnFacts;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -260,11 +260,29 @@ pub(crate) enum OriginStream {
     Tls(Box<TokioIo<TlsStream<TcpStream>>>),
 }
 
+/// What a response's connection to its origin was (`backend.conn.*`,
+/// `beresp.backend.requests`): hyper copies it into every response of the connection.
+#[derive(Debug, Clone, Default)]
+pub struct ConnFacts {
+    /// The TLS version spoken (`TLSv1.3`, `TLSv1.2`); `None` on plain TCP.
+    pub tls_protocol: Option<&'static str>,
+    /// Responses so far on this connection (each fetch counts the one it got).
+    pub requests: Arc<std::sync::atomic::AtomicU64>,
+}
+
 impl Connection for OriginStream {
     fn connected(&self) -> Connected {
         match self {
-            OriginStream::Plain(s) => s.connected(),
-            OriginStream::Tls(s) => s.inner().get_ref().0.connected(),
+            OriginStream::Plain(s) => s.connected().extra(ConnFacts::default()),
+            OriginStream::Tls(s) => {
+                let (tcp, tls) = s.inner().get_ref();
+                let tls_protocol = match tls.protocol_version() {
+                    Some(rustls::ProtocolVersion::TLSv1_3) => Some("TLSv1.3"),
+                    Some(rustls::ProtocolVersion::TLSv1_2) => Some("TLSv1.2"),
+                    _ => Some(""),
+                };
+                tcp.connected().extra(ConnFacts { tls_protocol, requests: Default::default() })
+            }
         }
     }
 }

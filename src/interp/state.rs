@@ -640,6 +640,11 @@ pub struct OriginConn {
     pub backend: u32,
     pub remote: Option<std::net::SocketAddr>,
     pub local: Option<std::net::SocketAddr>,
+    /// The TLS version of the connection (`backend.conn.tls_protocol`); `None`: plain.
+    pub tls_protocol: Option<&'static str>,
+    /// Responses the connection had carried, this one included
+    /// (`beresp.backend.requests`).
+    pub requests: u64,
 }
 
 impl Default for ReqState {

@@ -189,6 +189,10 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         ServerRegion => site_fact(st, |s| &s.region),
         ServerBillingRegion => site_fact(st, |s| &s.billing_region),
         ReqCustomerId => site_fact(st, |s| &s.customer_id),
+        // The connection the response came over (both are read in vcl_fetch).
+        BackendConnIsTls => Value::Bool(st.fetched_from.is_some_and(|f| f.tls_protocol.is_some())),
+        BackendConnTlsProtocol => st.fetched_from.and_then(|f| f.tls_protocol).map_or(Value::NotSet, |p| Value::str(p)),
+        FetchedBackendRequests => Value::Integer(st.fetched_from.map_or(0, |f| f.requests as i64)),
         // Fastly: disabled (0) unless VCL sets it.
         BereqFetchTimeout => Value::Rtime(st.bereq_timeouts[3].unwrap_or(0)),
         ReqBackendHealthy => Value::Bool(st.backend.is_none_or(|b| healthy(st, program, runtime, b))),

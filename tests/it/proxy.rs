@@ -809,7 +809,9 @@ async fn vcl_reads_the_backend_connection_and_client_request_count() {
     let vcl = r#"
 sub vcl_fetch {
   set beresp.http.X-Fetch = beresp.backend.name "|" beresp.backend.host "|" beresp.backend.ip ":" beresp.backend.port
-    "|" beresp.backend.src_ip "|" req.backend.is_origin "|" req.backend.is_shield "|" bereq.is_clustering;
+    "|" beresp.backend.src_ip "|" req.backend.is_origin "|" req.backend.is_shield "|" bereq.is_clustering
+    "|" backend.conn.is_tls "|" if(backend.conn.tls_protocol, "tls", "plain");
+  set beresp.http.X-Requests = beresp.backend.requests;
 }
 sub vcl_deliver {
   set resp.http.X-Deliver = req.backend.name "|" req.backend.port "|" client.requests "|" req.is_clustering;
@@ -818,7 +820,17 @@ sub vcl_deliver {
     let e = edge(&origin, vcl).await;
     let first = e.get("/conn").await;
     let fetch = first.header("x-fetch").unwrap();
-    assert_eq!(fetch, format!("F_origin|127.0.0.1|127.0.0.1:{}|127.0.0.1|1|0|0", origin.port()));
+    assert_eq!(fetch, format!("F_origin|127.0.0.1|127.0.0.1:{}|127.0.0.1|1|0|0|0|plain", origin.port()));
+    assert_eq!(first.header("x-requests"), Some("1"));
+    // `beresp.backend.requests` counts the responses of one pooled origin connection:
+    // sequential fetches reuse it (hyper returns it to the pool as each body ends, so
+    // one of a few fetches finding it busy is allowed).
+    let mut counts = Vec::new();
+    for i in 0..5 {
+        let r = e.get(&format!("/conn-{i}")).await;
+        counts.push(r.header("x-requests").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0));
+    }
+    assert!(counts.iter().all(|&n| n >= 1) && counts.iter().any(|&n| n >= 3), "{counts:?}");
     assert_eq!(first.header("x-deliver"), Some(format!("F_origin|{}|1|0", origin.port()).as_str()));
     // Two requests on one connection (its own, so no pool decides): the second is number
     // 2 on it.
@@ -829,6 +841,8 @@ sub vcl_deliver {
     let mut numbers = Vec::new();
     for _ in 0..2 {
         let req = http::Request::get("/conn").header("Host", "edge.test").body(Full::new(Bytes::new())).unwrap();
+        // The connection takes the next request only once it has finished the last one.
+        tokio::time::timeout(WAIT, send.ready()).await.expect("ready in time").expect("connection open");
         let resp = tokio::time::timeout(WAIT, send.send_request(req)).await.expect("in time").expect("response");
         let deliver = resp.headers().get("x-deliver").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
         resp.into_body().collect().await.expect("body");

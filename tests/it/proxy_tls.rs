@@ -256,11 +256,14 @@ async fn tls_origins_are_verified_with_the_declared_ca_and_name() {
             ca.pem()
         )
     };
+    // `backend.conn.*` in vcl_fetch: the connection is TLS, and which version it speaks.
+    let fetch = "sub vcl_fetch { set beresp.http.X-Conn = backend.conn.is_tls \"|\" backend.conn.tls_protocol; }\n";
     let (server, _h) =
-        edge(&format!("{}{DELIVER}", backend("origin.example.test")), &[], ServerConfig::default()).await;
+        edge(&format!("{}{DELIVER}{fetch}", backend("origin.example.test")), &[], ServerConfig::default()).await;
     let tcp = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
     let r = http1(tcp, vec![get("/", "www.example.test"), get("/", "www.example.test")]).await;
     assert_eq!((r[0].status, &r[0].body[..], r[0].header("x-state")), (200, &b"secret"[..], "MISS"));
+    assert_eq!(r[0].header("x-conn"), "1|TLSv1.3");
     assert_eq!(r[1].header("x-state"), "HIT");
     assert_eq!(origin.hits(), 1);
 
