@@ -191,7 +191,7 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         ReqCustomerId => site_fact(st, |s| &s.customer_id),
         // The connection the response came over (both are read in vcl_fetch).
         BackendConnIsTls => Value::Bool(st.fetched_from.is_some_and(|f| f.tls_protocol.is_some())),
-        BackendConnTlsProtocol => st.fetched_from.and_then(|f| f.tls_protocol).map_or(Value::NotSet, |p| Value::str(p)),
+        BackendConnTlsProtocol => st.fetched_from.and_then(|f| f.tls_protocol).map_or(Value::NotSet, Value::str),
         FetchedBackendRequests => Value::Integer(st.fetched_from.map_or(0, |f| f.requests as i64)),
         // Fastly: disabled (0) unless VCL sets it.
         BereqFetchTimeout => Value::Rtime(st.bereq_timeouts[3].unwrap_or(0)),
