@@ -123,6 +123,8 @@ pub struct HealthTable {
 struct Entry {
     healthy: AtomicBool,
     in_flight: AtomicU32,
+    /// Connections open to the backend, idle ones in the pool included.
+    open: AtomicU32,
     max_connections: u32,
 }
 
@@ -135,6 +137,7 @@ impl HealthTable {
             .map(|b| Entry {
                 healthy: AtomicBool::new(true),
                 in_flight: AtomicU32::new(0),
+                open: AtomicU32::new(0),
                 max_connections: match b.props.max_connections {
                     Some(n) if n > 0 => u32::try_from(n).unwrap_or(u32::MAX),
                     _ => DEFAULT_MAX_CONNECTIONS,
@@ -159,6 +162,20 @@ impl HealthTable {
     /// Fetches in flight to the backend (each holds one origin connection).
     pub fn in_flight(&self, idx: u32) -> u32 {
         self.entries.get(idx as usize).map_or(0, |e| e.in_flight.load(Ordering::Relaxed))
+    }
+
+    /// Connections open to the backend, in use or idle in the pool.
+    pub fn open_connections(&self, idx: u32) -> u32 {
+        self.entries.get(idx as usize).map_or(0, |e| e.open.load(Ordering::Relaxed))
+    }
+
+    /// Counts a connection to the backend as open until the returned guard drops (the
+    /// connection carries it).
+    pub fn connection_opened(&self, idx: u32) -> OpenConn {
+        if let Some(e) = self.entries.get(idx as usize) {
+            e.open.fetch_add(1, Ordering::Relaxed);
+        }
+        OpenConn { table: self.clone(), idx }
     }
 
     /// Takes one of the backend's `.max_connections` slots; `None` when all are in use.
@@ -190,6 +207,21 @@ impl Drop for ConnSlot {
     fn drop(&mut self) {
         if let Some(e) = self.table.entries.get(self.idx as usize) {
             e.in_flight.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// One open connection to a backend, counted until it drops.
+#[derive(Debug)]
+pub struct OpenConn {
+    table: HealthTable,
+    idx: u32,
+}
+
+impl Drop for OpenConn {
+    fn drop(&mut self) {
+        if let Some(e) = self.table.entries.get(self.idx as usize) {
+            e.open.fetch_sub(1, Ordering::Relaxed);
         }
     }
 }

@@ -121,8 +121,9 @@ impl std::fmt::Debug for Backend {
 }
 
 impl Backend {
-    /// A backend from its declaration (`info` must not be a director).
-    pub fn new(info: &BackendInfo) -> Result<Backend, BackendError> {
+    /// A backend from its declaration (`info` must not be a director); `count`: where its
+    /// open connections are counted, and its index there.
+    pub fn new(info: &BackendInfo, count: Option<(HealthTable, u32)>) -> Result<Backend, BackendError> {
         let p = &info.props;
         let name = info.name.clone();
         let host = match p.host.as_deref().map(str::trim) {
@@ -143,7 +144,7 @@ impl Backend {
         connector.set_connect_timeout(Some(connect_timeout));
         connector.enforce_http(true);
         let tls = if p.ssl { Some(Arc::new(OriginTls::new(&name, &host, p)?)) } else { None };
-        let connector = Connector { tcp: connector, tls, handshake_timeout: connect_timeout };
+        let connector = Connector { tcp: connector, tls, handshake_timeout: connect_timeout, count };
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
@@ -372,7 +373,7 @@ impl Backends {
                 directors.push(Some(Director::new(&info.name, d.clone())));
                 continue;
             }
-            let backend = Arc::new(Backend::new(info)?);
+            let backend = Arc::new(Backend::new(info, Some((health.clone(), idx as u32)))?);
             if let Some(p) = &info.props.probe {
                 let probe = Probe::from_props(p)
                     .map_err(|detail| BackendError::BadProbe { name: info.name.clone(), detail })?;

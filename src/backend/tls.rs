@@ -29,6 +29,8 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
+use super::health::{HealthTable, OpenConn};
+
 use super::BackendError;
 use crate::ir::BackendProps;
 
@@ -225,6 +227,8 @@ pub(crate) struct Connector {
     pub(crate) tcp: HttpConnector,
     pub(crate) tls: Option<Arc<OriginTls>>,
     pub(crate) handshake_timeout: Duration,
+    /// Where the backend's open connections are counted, and its index there.
+    pub(crate) count: Option<(HealthTable, u32)>,
 }
 
 impl tower_service::Service<Uri> for Connector {
@@ -240,22 +244,30 @@ impl tower_service::Service<Uri> for Connector {
         let tcp = self.tcp.call(uri);
         let tls = self.tls.clone();
         let timeout = self.handshake_timeout;
+        let count = self.count.clone();
         Box::pin(async move {
             let stream = tcp.await?;
-            let Some(tls) = tls else { return Ok(OriginStream::Plain(stream)) };
+            let open = count.map(|(table, idx)| table.connection_opened(idx));
+            let Some(tls) = tls else { return Ok(OriginStream { io: OriginIo::Plain(stream), _open: open }) };
             let connector = tokio_rustls::TlsConnector::from(tls.config.clone());
             let handshake = connector.connect(tls.sni.clone(), stream.into_inner());
             match tokio::time::timeout(timeout, handshake).await {
                 Err(_) => Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "TLS handshake timed out").into()),
                 Ok(Err(e)) => Err(HandshakeError::from_io(e).into()),
-                Ok(Ok(s)) => Ok(OriginStream::Tls(Box::new(TokioIo::new(s)))),
+                Ok(Ok(s)) => Ok(OriginStream { io: OriginIo::Tls(Box::new(TokioIo::new(s))), _open: open }),
             }
         })
     }
 }
 
-/// A connection to an origin, plain or TLS.
-pub(crate) enum OriginStream {
+/// A connection to an origin, plain or TLS, counted as open to its backend while it
+/// lives (`backend.NAME.connections_open`).
+pub(crate) struct OriginStream {
+    io: OriginIo,
+    _open: Option<OpenConn>,
+}
+
+enum OriginIo {
     Plain(TokioIo<TcpStream>),
     Tls(Box<TokioIo<TlsStream<TcpStream>>>),
 }
@@ -272,9 +284,9 @@ pub struct ConnFacts {
 
 impl Connection for OriginStream {
     fn connected(&self) -> Connected {
-        match self {
-            OriginStream::Plain(s) => s.connected().extra(ConnFacts::default()),
-            OriginStream::Tls(s) => {
+        match &self.io {
+            OriginIo::Plain(s) => s.connected().extra(ConnFacts::default()),
+            OriginIo::Tls(s) => {
                 let (tcp, tls) = s.inner().get_ref();
                 let tls_protocol = match tls.protocol_version() {
                     Some(rustls::ProtocolVersion::TLSv1_3) => Some("TLSv1.3"),
@@ -289,18 +301,18 @@ impl Connection for OriginStream {
 
 impl Read for OriginStream {
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: ReadBufCursor<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            OriginStream::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            OriginStream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        match &mut self.get_mut().io {
+            OriginIo::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            OriginIo::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
         }
     }
 }
 
 impl Write for OriginStream {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            OriginStream::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            OriginStream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        match &mut self.get_mut().io {
+            OriginIo::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            OriginIo::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
         }
     }
 
@@ -309,30 +321,30 @@ impl Write for OriginStream {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            OriginStream::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-            OriginStream::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        match &mut self.get_mut().io {
+            OriginIo::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            OriginIo::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
         }
     }
 
     fn is_write_vectored(&self) -> bool {
-        match self {
-            OriginStream::Plain(s) => s.is_write_vectored(),
-            OriginStream::Tls(s) => s.is_write_vectored(),
+        match &self.io {
+            OriginIo::Plain(s) => s.is_write_vectored(),
+            OriginIo::Tls(s) => s.is_write_vectored(),
         }
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            OriginStream::Plain(s) => Pin::new(s).poll_flush(cx),
-            OriginStream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        match &mut self.get_mut().io {
+            OriginIo::Plain(s) => Pin::new(s).poll_flush(cx),
+            OriginIo::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
         }
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            OriginStream::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            OriginStream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        match &mut self.get_mut().io {
+            OriginIo::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            OriginIo::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
     }
 }

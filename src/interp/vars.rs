@@ -26,6 +26,14 @@ pub fn get(state: &ReqState, program: &Program, runtime: &Runtime, var: &Var) ->
         Var::HeaderPrefix(..) => Value::NotSet,
         Var::ReGroup(n) => state.re_groups.get(*n as usize).map_or(Value::NotSet, Value::String),
         Var::BackendHealthy(b) => Value::Bool(healthy(state, program, runtime, *b)),
+        // What the proxy's pool holds for the backend: fetches in flight (each on one
+        // connection) and connections open, idle ones included (0 outside `serve`).
+        Var::BackendConnections { backend, used: true } => {
+            Value::Integer(i64::from(runtime.health.in_flight(*backend)))
+        }
+        Var::BackendConnections { backend, used: false } => {
+            Value::Integer(i64::from(runtime.health.open_connections(*backend)))
+        }
         Var::RateCounter { rc, rate: false, seconds } => {
             Value::Integer(runtime.rate.bucket_last(*rc, *seconds, state.now))
         }
@@ -355,7 +363,11 @@ pub fn set(st: &mut ReqState, _program: &Program, var: &Var, v: Value) {
             let current = headers.get(name).cloned().unwrap_or_default();
             headers.set_shared(name, field_set(&current, key, &v.into_bytes(), sep));
         }
-        Var::HeaderPrefix(..) | Var::ReGroup(_) | Var::BackendHealthy(_) | Var::RateCounter { .. } => {}
+        Var::HeaderPrefix(..)
+        | Var::ReGroup(_)
+        | Var::BackendHealthy(_)
+        | Var::BackendConnections { .. }
+        | Var::RateCounter { .. } => {}
         Var::Builtin(b) => set_builtin(st, *b, v),
     }
 }

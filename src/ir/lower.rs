@@ -504,6 +504,11 @@ impl Compiler {
                     return Some((Var::BackendHealthy(b), Type::Bool));
                 }
             }
+            if let Some(which) = m.def.name.strip_prefix("backend.{NAME}.connections_") {
+                if let Some(&backend) = self.names.backends.get(param) {
+                    return Some((Var::BackendConnections { backend, used: which == "used" }, Type::Integer));
+                }
+            }
         }
         match vars::by_name(m.def.name) {
             Some(b) => Some((Var::Builtin(b), m.def.ty)),

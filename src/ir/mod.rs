@@ -34,7 +34,14 @@ pub fn runtime_supports_variable(catalog_name: &str) -> bool {
     vars::by_name(catalog_name).is_some()
         || vars::constant(catalog_name).is_some()
         || catalog_name.contains(".http.{NAME}")
-        || matches!(catalog_name, "re.group.{N}" | "backend.{NAME}.healthy" | "director.{NAME}.healthy")
+        || matches!(
+            catalog_name,
+            "re.group.{N}"
+                | "backend.{NAME}.healthy"
+                | "director.{NAME}.healthy"
+                | "backend.{NAME}.connections_open"
+                | "backend.{NAME}.connections_used"
+        )
         || catalog_name.starts_with("ratecounter.{NAME}.")
         || catalog_name.starts_with("testing.")
 }
@@ -289,6 +296,11 @@ pub enum Var {
     ReGroup(u8),
     Builtin(BVar),
     BackendHealthy(u32),
+    /// `backend.NAME.connections_open` (`used: false`) or `.connections_used`.
+    BackendConnections {
+        backend: u32,
+        used: bool,
+    },
     /// `ratecounter.NAME.bucket.Ns` (a count) or `ratecounter.NAME.rate.Ns` (per second)
     /// of the counter's most recently incremented entry.
     RateCounter {

@@ -851,6 +851,28 @@ sub vcl_deliver {
     assert_eq!(numbers, ["1", "2"]);
 }
 
+/// `backend.NAME.connections_open` / `connections_used`: "the number of connections open
+/// for" and "currently in use for a particular backend". In vcl_fetch the fetch holds one
+/// connection; once the (unstreamed) body is read the connection waits idle in the pool,
+/// open but unused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn vcl_reads_how_many_connections_a_backend_has() {
+    let origin = Origin::fixed(Reply::ok("x")).await;
+    let vcl = r#"
+sub vcl_recv { return(pass); }
+sub vcl_fetch {
+  set beresp.do_stream = false;
+  set beresp.http.X-Fetch = backend.F_origin.connections_open "|" backend.F_origin.connections_used;
+}
+sub vcl_deliver {
+  set resp.http.X-Deliver = backend.F_origin.connections_open "|" backend.F_origin.connections_used;
+}
+"#;
+    let e = edge(&origin, vcl).await;
+    let r = e.get("/").await;
+    assert_eq!((r.header("x-fetch"), r.header("x-deliver")), (Some("1|1"), Some("1|0")));
+}
+
 /// `obj.lastuse`: "the approximate time elapsed since the object was last requested"
 /// (Fastly's obj.lastuse reference) — since it was stored for the first hit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
