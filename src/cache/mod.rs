@@ -150,12 +150,24 @@ impl CachedObject {
     /// Stale, and less than `stale_while_revalidate` past expiry (a soft-purged object that had
     /// not expired yet counts as 0 past expiry). §2.1: fresh → SWR window → SIE window.
     pub fn in_swr(&self, now: Nanos) -> bool {
-        !self.is_fresh(now) && self.stale_for(now) < self.stale_while_revalidate
+        self.in_swr_for(now, Nanos::MAX)
+    }
+
+    /// [`CachedObject::in_swr`] for a request that accepts at most `max_stale` past expiry
+    /// (`req.max_stale_while_revalidate`: the shorter of the two limits applies).
+    pub fn in_swr_for(&self, now: Nanos, max_stale: Nanos) -> bool {
+        !self.is_fresh(now) && self.stale_for(now) < self.stale_while_revalidate.min(max_stale)
     }
 
     /// Stale, and less than `stale_if_error` past expiry (the SIE window also starts at expiry).
     pub fn in_sie(&self, now: Nanos) -> bool {
-        !self.is_fresh(now) && self.stale_for(now) < self.stale_if_error
+        self.in_sie_for(now, Nanos::MAX)
+    }
+
+    /// [`CachedObject::in_sie`] for a request that accepts at most `max_stale` past expiry
+    /// (`req.max_stale_if_error`).
+    pub fn in_sie_for(&self, now: Nanos, max_stale: Nanos) -> bool {
+        !self.is_fresh(now) && self.stale_for(now) < self.stale_if_error.min(max_stale)
     }
 
     /// `obj.hits`.

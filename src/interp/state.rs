@@ -595,6 +595,11 @@ pub struct ReqState {
     /// `fetch_timeout` as VCL set them (nanoseconds); unset, the first three read as the
     /// backend's declared values and the fetch timeout as 0 (none).
     pub bereq_timeouts: [Option<i64>; 4],
+    /// How stale an object this request accepts, past its expiry, in nanoseconds
+    /// (`req.max_stale_if_error`, alias `req.grace`, and `req.max_stale_while_revalidate`):
+    /// the object's own windows are cut to these. Unbounded unless VCL sets them.
+    pub max_stale_if_error: i64,
+    pub max_stale_while_revalidate: i64,
     /// When `vcl_deliver` started (`time.to_first_byte`), in nanoseconds since the epoch.
     pub deliver_started: Option<i64>,
     /// The request went through `vcl_error` (`resp.is_locally_generated`).
@@ -619,6 +624,11 @@ pub struct ReqState {
     /// `lacquer test` only: mocks, the call log, the last state, a failed assertion.
     pub testing: Option<Box<crate::testing::TestState>>,
 }
+
+/// `req.max_stale_*` before VCL sets them: no limit. Fastly reads them then as
+/// 9223372036.854s (falco's observed default: the largest nanosecond count, in whole
+/// milliseconds).
+pub const MAX_STALE_UNSET: i64 = 9_223_372_036_854 * 1_000_000;
 
 /// What the node's configuration says about where it runs and for whom; each is not set
 /// unless configured (lacquer cannot know Fastly's regions or account ids).
@@ -695,6 +705,8 @@ impl Default for ReqState {
             stale_exists: false,
             resp_stale: None,
             bereq_timeouts: [None; 4],
+            max_stale_if_error: MAX_STALE_UNSET,
+            max_stale_while_revalidate: MAX_STALE_UNSET,
             deliver_started: None,
             went_through_error: false,
             req_body: Bytes::new(),

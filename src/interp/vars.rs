@@ -201,6 +201,8 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         BackendConnIsTls => Value::Bool(st.fetched_from.is_some_and(|f| f.tls_protocol.is_some())),
         BackendConnTlsProtocol => st.fetched_from.and_then(|f| f.tls_protocol).map_or(Value::NotSet, Value::str),
         FetchedBackendRequests => Value::Integer(st.fetched_from.map_or(0, |f| f.requests as i64)),
+        ReqMaxStaleIfError => Value::Rtime(st.max_stale_if_error),
+        ReqMaxStaleWhileRevalidate => Value::Rtime(st.max_stale_while_revalidate),
         // Fastly: disabled (0) unless VCL sets it.
         BereqFetchTimeout => Value::Rtime(st.bereq_timeouts[3].unwrap_or(0)),
         ReqBackendHealthy => Value::Bool(st.backend.is_none_or(|b| healthy(st, program, runtime, b))),
@@ -394,6 +396,8 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
             other => hash_append(st, &other.to_bytes()),
         },
         ReqHashAlwaysMiss => st.hash_always_miss = flag(&v),
+        ReqMaxStaleIfError => st.max_stale_if_error = ns(&v).max(0),
+        ReqMaxStaleWhileRevalidate => st.max_stale_while_revalidate = ns(&v).max(0),
         ReqHashIgnoreBusy => st.hash_ignore_busy = flag(&v),
         ReqEsi | BerespDoEsi => st.esi = flag(&v),
         BereqMethod => st.bereq.method = v.into_bytes(),

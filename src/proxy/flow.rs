@@ -405,12 +405,12 @@ impl Flow {
                     if has_validators(&obj) {
                         self.revalidate = Some(obj.clone());
                     }
-                    if obj.in_swr(now) {
+                    if obj.in_swr_for(now, self.st.max_stale_while_revalidate) {
                         self.refresh_in_background(key, &obj);
                         self.st.resp_stale = Some(StaleReason::Revalidating);
                         return self.hit(obj, "HIT").await;
                     }
-                    if obj.in_sie(now) {
+                    if obj.in_sie_for(now, self.st.max_stale_if_error) {
                         if self.backend_sick() {
                             // Fastly: a sick backend serves stale automatically.
                             self.st.resp_stale = Some(StaleReason::Error);
@@ -596,7 +596,8 @@ impl Flow {
     /// The stale copy, if still inside its stale-if-error (or SWR) window.
     fn usable_stale(&self) -> Option<Arc<CachedObject>> {
         let now = self.cx.handle.now();
-        self.stale.clone().filter(|o| o.in_sie(now) || o.in_swr(now))
+        let (sie, swr) = (self.st.max_stale_if_error, self.st.max_stale_while_revalidate);
+        self.stale.clone().filter(|o| o.in_sie_for(now, sie) || o.in_swr_for(now, swr))
     }
 
     fn deliver_stale(&mut self) -> Step {

@@ -389,6 +389,54 @@ async fn stale_while_revalidate_serves_stale_and_refreshes_once() {
     assert_eq!(origin.hits(), 2, "exactly one background fetch");
 }
 
+/// `req.max_stale_while_revalidate` and `req.max_stale_if_error` cap the object's windows
+/// for one request (Fastly: "if beresp.stale_if_error for an object is set to one hour,
+/// but req.max_stale_if_error is set to ten minutes, ten minutes is the maximum stale age
+/// for that particular request"); unset, they read as falco's observed 9223372036.854s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_request_caps_how_stale_an_object_it_accepts() {
+    let origin = Origin::start(|_, n| {
+        Reply::ok(format!("v{n}")).header("Cache-Control", "max-age=10, stale-while-revalidate=60, stale-if-error=3600")
+    })
+    .await;
+    let vcl = format!(
+        r#"
+sub vcl_recv {{
+  set req.http.X-Default = req.max_stale_while_revalidate "|" req.max_stale_if_error;
+  if (req.http.X-Cap) {{ set req.max_stale_while_revalidate = 5s; set req.grace = 5s; }}
+}}
+sub vcl_deliver {{
+  set resp.http.X-Default = req.http.X-Default;
+  set resp.http.X-Grace = req.grace;
+}}
+{BOILERPLATE}"#
+    );
+    let e = edge(&origin, &vcl).await;
+    let first = e.get("/").await;
+    assert_eq!(first.text(), "v1");
+    assert_eq!(first.header("x-default"), Some("9223372036.854|9223372036.854"));
+    e.advance(20);
+    // 10 s past expiry: inside the object's 60 s window, outside the request's 5 s.
+    let capped = e.request("GET", "/", &[("X-Cap", "1")]).await;
+    assert_eq!((capped.text().as_str(), capped.header("x-state")), ("v2", Some("MISS")));
+    assert_eq!(capped.header("x-grace"), Some("5.000"));
+    e.advance(20);
+    let uncapped = e.get("/").await;
+    assert_eq!((uncapped.text().as_str(), uncapped.header("x-cache")), ("v2", Some("HIT")), "stale within 60 s");
+
+    // The stale-if-error window too: the origin is down, the object 100 s past expiry.
+    let vcl = format!(
+        "sub vcl_recv {{ if (req.http.X-Cap) {{ set req.max_stale_if_error = 5s; }} }}\n{SERVE_STALE_ON_ERROR}"
+    );
+    let e = edge(&origin, &vcl).await;
+    e.get("/sie").await;
+    origin.set_down(true);
+    e.advance(100);
+    assert_eq!(e.get("/sie").await.header("x-state"), Some("HIT-STALE"));
+    let capped = e.request("GET", "/sie", &[("X-Cap", "1")]).await;
+    assert_eq!((capped.status, capped.header("x-state")), (503, Some("ERROR")));
+}
+
 const SERVE_STALE_ON_ERROR: &str = r#"
 sub vcl_error {
   if (obj.status == 503) { return(deliver_stale); }
