@@ -600,6 +600,10 @@ pub struct ReqState {
     /// the object's own windows are cut to these. Unbounded unless VCL sets them.
     pub max_stale_if_error: i64,
     pub max_stale_while_revalidate: i64,
+    /// Body bytes the response handed to the connection, and whether all of it went
+    /// (`resp.body_bytes_written`, `resp.completed`; set before `vcl_log`).
+    pub resp_body_bytes: u64,
+    pub resp_completed: bool,
     /// When `vcl_deliver` started (`time.to_first_byte`), in nanoseconds since the epoch.
     pub deliver_started: Option<i64>,
     /// The request went through `vcl_error` (`resp.is_locally_generated`).
@@ -707,6 +711,8 @@ impl Default for ReqState {
             bereq_timeouts: [None; 4],
             max_stale_if_error: MAX_STALE_UNSET,
             max_stale_while_revalidate: MAX_STALE_UNSET,
+            resp_body_bytes: 0,
+            resp_completed: false,
             deliver_started: None,
             went_through_error: false,
             req_body: Bytes::new(),

@@ -202,6 +202,9 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         BackendConnTlsProtocol => st.fetched_from.and_then(|f| f.tls_protocol).map_or(Value::NotSet, Value::str),
         FetchedBackendRequests => Value::Integer(st.fetched_from.map_or(0, |f| f.requests as i64)),
         ReqMaxStaleIfError => Value::Rtime(st.max_stale_if_error),
+        // vcl_log runs once the body is over (the proxy fills these in just before).
+        RespBodyBytesWritten => Value::Integer(st.resp_body_bytes as i64),
+        RespCompleted => Value::Bool(st.resp_completed),
         ReqMaxStaleWhileRevalidate => Value::Rtime(st.max_stale_while_revalidate),
         // Fastly: disabled (0) unless VCL sets it.
         BereqFetchTimeout => Value::Rtime(st.bereq_timeouts[3].unwrap_or(0)),

@@ -2,14 +2,15 @@
 //! stream fed by a task reading the rest of an origin body that was too large to
 //! buffer. A stream that fails midway ends with an error, so the client sees a cut
 //! connection rather than a short body presented as complete (Fastly does the same when
-//! headers are already sent).
+//! headers are already sent). A body can be watched ([`Body::watched`]): told, once, how
+//! much of it went out and whether all of it did (what `vcl_log` runs on).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use hyper::body::{Frame, Incoming, SizeHint};
+use hyper::body::{Body as _, Frame, Incoming, SizeHint};
 use tokio::sync::mpsc;
 
 use super::ProxyError;
@@ -20,6 +21,41 @@ use crate::backend::BodyTimer;
 pub enum Body {
     Full(Option<Bytes>),
     Stream { rx: mpsc::Receiver<Result<Bytes, ProxyError>>, len: Option<u64> },
+    Watched(Box<Watched>),
+}
+
+/// What a watched body reports when it is done: the body bytes handed to the connection
+/// and whether the whole body went (false: it failed or the client left first).
+pub type OnDone = Box<dyn FnOnce(u64, bool) + Send>;
+
+/// A body that counts what it hands out and reports once, when it ends or is dropped.
+pub struct Watched {
+    inner: Body,
+    sent: u64,
+    ended: bool,
+    done: Option<OnDone>,
+}
+
+impl std::fmt::Debug for Watched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watched").field("inner", &self.inner).field("sent", &self.sent).finish()
+    }
+}
+
+impl Watched {
+    fn report(&mut self) {
+        if let Some(done) = self.done.take() {
+            // A connection may stop polling once it has the length it announced.
+            let whole = self.ended || self.inner.is_end_stream() || self.inner.exact_len() == Some(self.sent);
+            done(self.sent, whole);
+        }
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        self.report();
+    }
 }
 
 impl Body {
@@ -32,6 +68,20 @@ impl Body {
             Body::Full(None)
         } else {
             Body::Full(Some(b))
+        }
+    }
+
+    /// `inner`, reporting to `done` once it is over (see [`OnDone`]).
+    pub fn watched(inner: Body, done: OnDone) -> Body {
+        Body::Watched(Box::new(Watched { inner, sent: 0, ended: false, done: Some(done) }))
+    }
+
+    /// The body's length when it is known in advance.
+    pub fn exact_len(&self) -> Option<u64> {
+        match self {
+            Body::Full(b) => Some(b.as_ref().map_or(0, |b| b.len() as u64)),
+            Body::Stream { len, .. } => *len,
+            Body::Watched(w) => w.inner.exact_len(),
         }
     }
 
@@ -89,18 +139,39 @@ impl hyper::body::Body for Body {
         match self.get_mut() {
             Body::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
             Body::Stream { rx, .. } => rx.poll_recv(cx).map(|item| item.map(|r| r.map(Frame::data))),
+            Body::Watched(w) => {
+                let polled = Pin::new(&mut w.inner).poll_frame(cx);
+                match &polled {
+                    Poll::Ready(Some(Ok(frame))) => {
+                        w.sent += frame.data_ref().map_or(0, |d| d.len() as u64);
+                        if w.inner.is_end_stream() {
+                            w.ended = true;
+                            w.report();
+                        }
+                    }
+                    Poll::Ready(None) => {
+                        w.ended = true;
+                        w.report();
+                    }
+                    Poll::Ready(Some(Err(_))) => w.report(),
+                    Poll::Pending => {}
+                }
+                polled
+            }
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, Body::Full(None))
+        match self {
+            Body::Watched(w) => w.inner.is_end_stream(),
+            other => matches!(other, Body::Full(None)),
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
-        match self {
-            Body::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
-            Body::Stream { len: Some(n), .. } => SizeHint::with_exact(*n),
-            Body::Stream { len: None, .. } => SizeHint::default(),
+        match self.exact_len() {
+            Some(n) => SizeHint::with_exact(n),
+            None => SizeHint::default(),
         }
     }
 }

@@ -196,10 +196,7 @@ pub(crate) fn respond(st: &ReqState, payload: Payload, conditional: bool) -> htt
         // The head a GET would get, and no body. HTTP/1 would drop the body itself, but
         // HTTP/2 must not send DATA for a HEAD, so the length is stated and the body left
         // out here (dropping a stream stops its reader).
-        let len = match &body {
-            Body::Full(b) => Some(b.as_ref().map_or(0, |b| b.len() as u64)),
-            Body::Stream { len, .. } => *len,
-        };
+        let len = body.exact_len();
         if let Some(len) = len.filter(|_| status != 304 && status != 204) {
             set(&mut headers, "content-length", len.to_string());
         }

@@ -1,7 +1,8 @@
 //! Fastly's request flow for one request: recv → hash → lookup → hit | miss | pass →
 //! fetch → deliver → log, with `vcl_error` wherever an error is raised (by VCL or by
 //! Fastly itself: unreachable origin, timeouts) and `restart` back to `vcl_recv` (at
-//! most 3 times, Fastly's limit).
+//! most 3 times, Fastly's limit). `vcl_log` runs once the response body is over (sent,
+//! failed, or abandoned by the client), as Fastly runs it after the response.
 //!
 //! Caching follows `reference/fastly-delivery-semantics.md`: the key is what `vcl_hash`
 //! added; concurrent misses collapse behind one leader whose fetch runs in its own task
@@ -647,7 +648,8 @@ impl Flow {
         }
     }
 
-    /// `vcl_deliver`, then the response and `vcl_log`. `Err` is a restart.
+    /// `vcl_deliver`, then the response, whose body runs `vcl_log` when it is over. `Err`
+    /// is a restart.
     fn deliver(&mut self, payload: Payload) -> Result<http::Response<Body>, ()> {
         let now = self.cx.handle.now();
         deliver::prepare_resp(&mut self.st, &payload, now);
@@ -659,13 +661,26 @@ impl Flow {
         let conditional =
             !self.passed && matches!(payload, Payload::Cached(_) | Payload::Fetched(BodyRead::Complete(_), _, _));
         let response = deliver::respond(&self.st, payload, conditional);
-        // Fastly runs vcl_log after the response; its `log` lines go to the log target.
-        if self.cx.run(SubKind::Log, &mut self.st).is_ok() {
-            for line in self.st.log.drain(..) {
-                tracing::info!(target: "lacquer::vcl_log", "{}", String::from_utf8_lossy(&line));
+        // Fastly runs vcl_log "after the response to the client has finished": when the
+        // body is over (or the client gone), with what was sent. The request's state goes
+        // with the body; the flow keeps what the access log reads.
+        let keep = ReqState { fastly_state: self.st.fastly_state, ..ReqState::default() };
+        let mut st = std::mem::replace(&mut self.st, keep);
+        let cx = self.cx.clone();
+        let log = move |sent: u64, completed: bool| {
+            st.resp_body_bytes = sent;
+            st.resp_completed = completed;
+            let _ = cx.run(SubKind::Log, &mut st);
+            // `log` lines of every subroutine go to the log target.
+            let sink = cx.handle.config().log_sink.as_ref();
+            for line in st.log.drain(..) {
+                match sink {
+                    Some(sink) => (sink.0)(line),
+                    None => tracing::info!(target: "lacquer::vcl_log", "{}", String::from_utf8_lossy(&line)),
+                }
             }
-        }
-        Ok(response)
+        };
+        Ok(response.map(|body| Body::watched(body, Box::new(log))))
     }
 }
 

@@ -28,7 +28,7 @@ mod tls;
 pub use body::Body;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use server::{RunningServer, Server, ServerConfig};
-pub use service::{Service, ServiceConfig, ServiceHandle};
+pub use service::{LogSink, Service, ServiceConfig, ServiceHandle};
 pub use tls::{PemPair, ServerTls, TlsError};
 
 use crate::backend::{BackendError, FetchError};

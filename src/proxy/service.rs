@@ -60,6 +60,19 @@ pub struct ServiceConfig {
     pub streaming_miss: bool,
     /// `server.region`, `server.billing_region` and `req.customer_id`, when configured.
     pub site: Option<Arc<crate::interp::state::SiteInfo>>,
+    /// Where the lines of VCL's `log` statements go (`None`: the `lacquer::vcl_log`
+    /// tracing target, on standard output).
+    pub log_sink: Option<LogSink>,
+}
+
+/// Receives each line a request's VCL logged, once its `vcl_log` has run.
+#[derive(Clone)]
+pub struct LogSink(pub Arc<dyn Fn(Bytes) + Send + Sync>);
+
+impl std::fmt::Debug for LogSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LogSink")
+    }
 }
 
 impl Default for ServiceConfig {
@@ -76,6 +89,7 @@ impl Default for ServiceConfig {
             geo: None,
             streaming_miss: true,
             site: None,
+            log_sink: None,
         }
     }
 }

@@ -13,7 +13,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use lacquer::proxy::{ManualClock, RunningServer, Server, ServerConfig, ServiceConfig, ServiceHandle};
+use lacquer::proxy::{LogSink, ManualClock, RunningServer, Server, ServerConfig, ServiceConfig, ServiceHandle};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use origin::{Origin, Reply};
@@ -960,6 +960,49 @@ sub vcl_error { set obj.http.X-Why = obj.response; set obj.http.X-Limit = req.ht
     let e = edge(&origin, vcl).await;
     let r = e.get("/slow-head").await;
     assert_eq!((r.status, r.header("x-why")), (503, Some("fetch timeout")));
+}
+
+/// Fastly: "The built-in vcl_log subroutine is executed after the response to the client
+/// has finished, and therefore has access to data about the final state of the request"
+/// (vcl_log reference): `resp.body_bytes_written` and `resp.completed` say what went out,
+/// for a body delivered whole and for one the client walked away from. Lines `log`ged in
+/// earlier subroutines go out with vcl_log's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn vcl_log_runs_once_the_body_is_sent() {
+    let lines = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = {
+        let lines = lines.clone();
+        LogSink(Arc::new(move |line: Bytes| lines.lock().unwrap().push(String::from_utf8_lossy(&line).into_owned())))
+    };
+    let vcl = r#"
+sub vcl_deliver { log "deliver " req.url; }
+sub vcl_log { log "log " req.url " " resp.body_bytes_written " " resp.completed; }
+"#;
+    let origin = Origin::fixed(Reply::ok(vec![b'x'; 100_000])).await;
+    let config = ServiceConfig { log_sink: Some(sink.clone()), ..Default::default() };
+    let e = edge_with(&format!("{}{vcl}", origin.backend("F_origin")), config).await;
+    let r = e.get("/whole").await;
+    assert_eq!(r.body.len(), 100_000);
+    eventually("the log lines", || lines.lock().unwrap().len() == 2).await;
+    assert_eq!(*lines.lock().unwrap(), ["deliver /whole", "log /whole 100000 1"]);
+
+    // The client leaves after the first bytes of a body the origin never finishes.
+    lines.lock().unwrap().clear();
+    let (addr, _gate) = slow_body_origin(None).await;
+    let config = ServiceConfig { log_sink: Some(sink), ..Default::default() };
+    let e = edge_with(&format!("{}{vcl}", raw_backend(addr)), config).await;
+    let stream = tokio::net::TcpStream::connect(e.server.as_ref().unwrap().addr()).await.unwrap();
+    let (mut send, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
+    let conn = tokio::spawn(conn);
+    let req = http::Request::get("/left").header("Host", "edge.test").body(Full::new(Bytes::new())).unwrap();
+    let resp = tokio::time::timeout(WAIT, send.send_request(req)).await.expect("head in time").unwrap();
+    let mut body = resp.into_body();
+    let first = tokio::time::timeout(WAIT, body.frame()).await.expect("first bytes in time").unwrap().unwrap();
+    assert_eq!(first.into_data().unwrap(), "first");
+    drop((body, send));
+    conn.abort();
+    eventually("the log line of the abandoned response", || lines.lock().unwrap().len() == 2).await;
+    assert_eq!(*lines.lock().unwrap(), ["deliver /left", "log /left 5 0"]);
 }
 
 /// A raw HTTP/1.1 origin that sends the head and a first chunk of the body, then waits for
