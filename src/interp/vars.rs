@@ -252,6 +252,10 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         ReqIsBackgroundFetch => Value::Bool(st.is_background_fetch),
         // One node: no request is ever passed between cluster nodes.
         NoClustering => Value::Bool(false),
+        // `serve` sends no HTTP/2 server pushes, so no request is one.
+        NeverPushed => Value::Bool(false),
+        // One path to each origin: the backend's address.
+        NoAlternatePath => Value::Bool(false),
         ReqBackendIsShield => Value::Bool(st.backend.is_some_and(|b| is_shield(program, b))),
         ReqBackendIsOrigin => Value::Bool(st.backend.is_none_or(|b| !is_shield(program, b))),
         // The backend fetched from; before any fetch (a hit), the one `req.backend` names.

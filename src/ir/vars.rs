@@ -91,6 +91,9 @@ pub enum BVar {
     ReqMaxStaleWhileRevalidate,
     RespBodyBytesWritten,
     RespCompleted,
+    /// Facts of paths lacquer never takes: always false.
+    NeverPushed,
+    NoAlternatePath,
     ReqBackendHealthy,
     BereqUrlPath,
     BereqUrlQs,
@@ -245,6 +248,8 @@ const NAMES: &[(&str, BVar)] = &[
     ("req.max_stale_while_revalidate", BVar::ReqMaxStaleWhileRevalidate),
     ("resp.body_bytes_written", BVar::RespBodyBytesWritten),
     ("resp.completed", BVar::RespCompleted),
+    ("fastly_info.h2.is_push", BVar::NeverPushed),
+    ("beresp.used_alternate_path_to_origin", BVar::NoAlternatePath),
     ("req.backend.healthy", BVar::ReqBackendHealthy),
     ("bereq.url.path", BVar::BereqUrlPath),
     ("bereq.url.qs", BVar::BereqUrlQs),

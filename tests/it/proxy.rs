@@ -850,7 +850,8 @@ sub vcl_fetch {
 /// Connection facts VCL can read: the backend a fetch went to and both ends of its
 /// connection (`beresp.backend.*`, `req.backend.ip` / `.port` in deliver), the request's
 /// number on its client connection (`client.requests`), and lacquer being one node (the
-/// clustering flags are false; `req.backend.is_origin` is true for a plain backend).
+/// clustering flags are false; `req.backend.is_origin` is true for a plain backend) that
+/// neither pushes nor takes alternate paths to origins.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn vcl_reads_the_backend_connection_and_client_request_count() {
     let origin = Origin::fixed(Reply::ok("x").header("Cache-Control", "max-age=60")).await;
@@ -858,17 +859,18 @@ async fn vcl_reads_the_backend_connection_and_client_request_count() {
 sub vcl_fetch {
   set beresp.http.X-Fetch = beresp.backend.name "|" beresp.backend.host "|" beresp.backend.ip ":" beresp.backend.port
     "|" beresp.backend.src_ip "|" req.backend.is_origin "|" req.backend.is_shield "|" bereq.is_clustering
-    "|" backend.conn.is_tls "|" if(backend.conn.tls_protocol, "tls", "plain");
+    "|" backend.conn.is_tls "|" if(backend.conn.tls_protocol, "tls", "plain") "|" beresp.used_alternate_path_to_origin;
   set beresp.http.X-Requests = beresp.backend.requests;
 }
 sub vcl_deliver {
-  set resp.http.X-Deliver = req.backend.name "|" req.backend.port "|" client.requests "|" req.is_clustering;
+  set resp.http.X-Deliver = req.backend.name "|" req.backend.port "|" client.requests "|" req.is_clustering
+    "|" fastly_info.h2.is_push;
 }
 "#;
     let e = edge(&origin, vcl).await;
     let first = e.get("/conn").await;
     let fetch = first.header("x-fetch").unwrap();
-    assert_eq!(fetch, format!("F_origin|127.0.0.1|127.0.0.1:{}|127.0.0.1|1|0|0|0|plain", origin.port()));
+    assert_eq!(fetch, format!("F_origin|127.0.0.1|127.0.0.1:{}|127.0.0.1|1|0|0|0|plain|0", origin.port()));
     assert_eq!(first.header("x-requests"), Some("1"));
     // `beresp.backend.requests` counts the responses of one pooled origin connection:
     // sequential fetches reuse it (hyper returns it to the pool as each body ends, so
@@ -879,7 +881,7 @@ sub vcl_deliver {
         counts.push(r.header("x-requests").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0));
     }
     assert!(counts.iter().all(|&n| n >= 1) && counts.iter().any(|&n| n >= 3), "{counts:?}");
-    assert_eq!(first.header("x-deliver"), Some(format!("F_origin|{}|1|0", origin.port()).as_str()));
+    assert_eq!(first.header("x-deliver"), Some(format!("F_origin|{}|1|0|0", origin.port()).as_str()));
     // Two requests on one connection (its own, so no pool decides): the second is number
     // 2 on it.
     let addr = e.server.as_ref().unwrap().addr();
