@@ -68,6 +68,7 @@ fn bench(c: &mut Criterion) {
     let program = compile("benches/data/request.vcl");
     let template = request();
 
+    let compiled = lacquer::ir::regex_compilations();
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     one_request(&program, &runtime, &template);
     let first = ALLOCATIONS.load(Ordering::Relaxed) - before;
@@ -77,6 +78,9 @@ fn bench(c: &mut Criterion) {
         one_request(&program, &runtime, &template);
     }
     let steady = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / REPEATS as f64;
+    let at_run_time = lacquer::ir::regex_compilations() - compiled;
+    eprintln!("request.vcl: {at_run_time} regex compilations in {} requests", REPEATS + 1);
+    assert_eq!(at_run_time, 0, "regexes are compiled with the program, never per request");
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     std::hint::black_box(template.clone());
     let clone = ALLOCATIONS.load(Ordering::Relaxed) - before;
@@ -98,13 +102,22 @@ fn bench(c: &mut Criterion) {
             .map(|l| Bytes::copy_from_slice(l.as_bytes()))
             .collect();
     let mut st = ReqState::default();
+    let compiled = lacquer::ir::regex_compilations();
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     for ua in &agents {
         st.req.headers.set(b"User-Agent", ua.clone());
         run(&ua_program, SubKind::Recv, &mut st, &runtime).expect("no fault");
     }
     let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
-    eprintln!("ua_classifier.vcl: {:.1} allocations per user agent", allocations as f64 / agents.len() as f64);
+    let at_run_time = lacquer::ir::regex_compilations() - compiled;
+    eprintln!(
+        "ua_classifier.vcl: {:.1} allocations per user agent; {at_run_time} regex compilations for {} user agents \
+         ({} regexes compiled with the program)",
+        allocations as f64 / agents.len() as f64,
+        agents.len(),
+        ua_program.regexes.len()
+    );
+    assert_eq!(at_run_time, 0, "regexes are compiled with the program, never per request");
 
     let mut group = c.benchmark_group("ua_classifier");
     group.throughput(Throughput::Elements(agents.len() as u64));

@@ -634,11 +634,22 @@ pub struct Regex {
     locations: std::sync::Mutex<Vec<pcre2::bytes::CaptureLocations>>,
 }
 
+/// Regexes compiled so far by this process ([`Regex::new`]); the interpreter benchmark
+/// checks that running requests adds none.
+static COMPILATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many regexes this process has compiled (every one when a program is built; none
+/// while requests run).
+pub fn regex_compilations() -> u64 {
+    COMPILATIONS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 impl Regex {
     /// Compiles a pattern once: PCRE2 (JIT when available), its prefilter, and its literal
     /// set when it has one. The builder sets neither UTF nor UCP: a pattern's bytes are its
     /// characters, and `(?i)` folds ASCII letters only (`literal.rs` relies on this).
     pub fn new(pattern: &str) -> Result<Regex, pcre2::Error> {
+        COMPILATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let regex = pcre2::bytes::RegexBuilder::new().jit_if_available(true).build(pattern)?;
         let has_groups = regex.captures_len() > 1;
         Ok(Regex {
