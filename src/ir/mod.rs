@@ -43,6 +43,8 @@ pub fn runtime_supports_variable(catalog_name: &str) -> bool {
                 | "backend.{NAME}.connections_used"
         )
         || catalog_name.starts_with("ratecounter.{NAME}.")
+        // Collection handles (`std.count(req.headers)`): arguments, not string values.
+        || catalog_name.strip_suffix(".headers").is_some_and(|obj| crate::interp::value::Obj::from_name(obj).is_some())
         || catalog_name.starts_with("testing.")
 }
 
