@@ -87,9 +87,9 @@ impl Block {
                 Flow::Next => i += 1,
                 // Fastly only jumps forward: to a later label of this block, or out to an
                 // enclosing one.
-                Flow::Goto(label) => match self.labels.iter().find(|&&(l, at)| l == label && at > i) {
+                Flow::Goto => match self.labels.iter().find(|&&(l, at)| l == m.goto && at > i) {
                     Some(&(_, at)) => i = at,
-                    None => return Ok(Flow::Goto(label)),
+                    None => return Ok(Flow::Goto),
                 },
                 other => return Ok(other),
             }
@@ -230,7 +230,10 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
         StmtKind::Switch { subject, cases } => switch(cx, subject, cases),
         StmtKind::Goto(label) => {
             let label = *label;
-            Box::new(move |_| Ok(Flow::Goto(label)))
+            Box::new(move |m| {
+                m.goto = label;
+                Ok(Flow::Goto)
+            })
         }
         StmtKind::Label(_) => Box::new(|_| Ok(Flow::Next)),
         StmtKind::Break => Box::new(|_| Ok(Flow::Break)),
