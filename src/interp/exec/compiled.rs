@@ -18,7 +18,38 @@ use crate::ir::{BVar, Case, CaseTest, Conv, Expr, Place, Program, Return, Stmt, 
 use crate::syntax::ast::{AssignOp, CompareOp};
 
 type StepFn = Box<dyn Fn(&mut Machine<'_>) -> Result<Flow, Fault> + Send + Sync>;
-type TestFn = Box<dyn Fn(&mut Machine<'_>) -> Result<bool, Fault> + Send + Sync>;
+type TestFn = Box<dyn Fn(&mut Machine<'_>) -> Result<Truth, Fault> + Send + Sync>;
+
+/// A condition's outcome, pointer-sized for the reason [`Flow`] is: `Result<Truth, Fault>`
+/// comes back in two registers, where `Result<bool, Fault>` would go through memory.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u64)]
+enum Truth {
+    No,
+    Yes,
+}
+
+impl Truth {
+    fn yes(self) -> bool {
+        self == Truth::Yes
+    }
+}
+
+impl From<bool> for Truth {
+    fn from(b: bool) -> Truth {
+        if b {
+            Truth::Yes
+        } else {
+            Truth::No
+        }
+    }
+}
+
+/// A condition closure's result.
+#[inline(always)]
+fn yes(b: bool) -> Result<Truth, Fault> {
+    Ok(Truth::from(b))
+}
 type ValueFn = Box<dyn Fn(&mut Machine<'_>) -> Result<Value, Fault> + Send + Sync>;
 
 /// A subroutine's compiled body.
@@ -210,13 +241,13 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
             // an empty `else` to run.
             if branches.len() == 1 && otherwise.steps.is_empty() {
                 if let Some((cond, body)) = branches.pop() {
-                    return Box::new(move |m| if cond(m)? { body.run(m) } else { Ok(Flow::Next) });
+                    return Box::new(move |m| if cond(m)?.yes() { body.run(m) } else { Ok(Flow::Next) });
                 }
             }
             let branches = branches.into_boxed_slice();
             Box::new(move |m| {
                 for (cond, body) in branches.iter() {
-                    if cond(m)? {
+                    if cond(m)?.yes() {
                         return body.run(m);
                     }
                 }
@@ -312,37 +343,37 @@ fn opt_eq(a: Option<&[u8]>, b: Option<&[u8]>) -> bool {
     }
 }
 
-/// A condition, straight to a `bool`.
+/// A condition, straight to a [`Truth`].
 fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
     match e {
         Expr::Var(Var::Header(obj, name)) => {
             let (obj, name) = (*obj, HeaderName::new(name.clone()));
-            Box::new(move |m| Ok(m.state.message(obj).headers.get_named(&name).is_some()))
+            Box::new(move |m| yes(m.state.message(obj).headers.get_named(&name).is_some()))
         }
         Expr::Not(inner) => {
             let inner = test(cx, inner);
-            Box::new(move |m| Ok(!inner(m)?))
+            Box::new(move |m| yes(!inner(m)?.yes()))
         }
         Expr::And(ops) => {
             let ops: Box<[TestFn]> = ops.iter().map(|o| test(cx, o)).collect();
             Box::new(move |m| {
                 for o in ops.iter() {
-                    if !o(m)? {
-                        return Ok(false);
+                    if !o(m)?.yes() {
+                        return yes(false);
                     }
                 }
-                Ok(true)
+                yes(true)
             })
         }
         Expr::Or(ops) => {
             let ops: Box<[TestFn]> = ops.iter().map(|o| test(cx, o)).collect();
             Box::new(move |m| {
                 for o in ops.iter() {
-                    if o(m)? {
-                        return Ok(true);
+                    if o(m)?.yes() {
+                        return yes(true);
                     }
                 }
-                Ok(false)
+                yes(false)
             })
         }
         Expr::Compare { op: op @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs } => {
@@ -351,18 +382,18 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                 // A string compared with a constant (`req.method == "POST"`): as `compare`,
                 // two strings by their bytes, not set equals only not set.
                 (Some(Src::Field(field)), Some(Src::Const(Some(c)))) => {
-                    Box::new(move |m| Ok(same_bytes(field(m.state), &c) == eq))
+                    Box::new(move |m| yes(same_bytes(field(m.state), &c) == eq))
                 }
                 (Some(Src::Header(obj, name)), Some(Src::Const(c))) => Box::new(move |m| {
                     let v = m.state.message(obj).headers.get_named(&name);
-                    Ok(opt_eq(v.map(|b| &b[..]), c.as_deref()) == eq)
+                    yes(opt_eq(v.map(|b| &b[..]), c.as_deref()) == eq)
                 }),
                 (Some(Src::Local(slot)), Some(Src::Const(c))) => {
                     let whole = e.clone();
                     Box::new(move |m| match m.frame().get(slot as usize) {
-                        Some(Value::String(b)) => Ok(opt_eq(Some(b), c.as_deref()) == eq),
-                        Some(Value::NotSet) => Ok(c.is_none() == eq),
-                        _ => Ok(m.eval(&whole)?.truthy()),
+                        Some(Value::String(b)) => yes(opt_eq(Some(b), c.as_deref()) == eq),
+                        Some(Value::NotSet) => yes(c.is_none() == eq),
+                        _ => yes(m.eval(&whole)?.truthy()),
                     })
                 }
                 (Some(l), Some(r)) => {
@@ -370,8 +401,8 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                     Box::new(move |m| {
                         let frame = m.frame();
                         match (l.in_place(m.state, frame), r.in_place(m.state, frame)) {
-                            (Some(a), Some(b)) => Ok(opt_eq(a.string(), b.string()) == eq),
-                            _ => Ok(m.eval(&whole)?.truthy()),
+                            (Some(a), Some(b)) => yes(opt_eq(a.string(), b.string()) == eq),
+                            _ => yes(m.eval(&whole)?.truthy()),
                         }
                     })
                 }
@@ -381,7 +412,7 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
         Expr::Compare { op, lhs, rhs } => match (int_field(lhs), &**rhs) {
             (Some(field), Expr::Const(Value::Integer(k))) => {
                 let (op, k) = (*op, *k);
-                Box::new(move |m| Ok(holds(op, Some(field(m.state).cmp(&k)))))
+                Box::new(move |m| yes(holds(op, Some(field(m.state).cmp(&k)))))
             }
             _ => compare_values(cx, *op, lhs, rhs),
         },
@@ -394,9 +425,9 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                     Some(set) => Box::new(move |m| {
                         let found = match src.in_place(m.state, &m.locals[m.base..]) {
                             Some(s) => set.find(s.bytes()).map(|span| (s.to_bytes(), span)),
-                            None => return Ok(m.eval(&whole)?.truthy()),
+                            None => return yes(m.eval(&whole)?.truthy()),
                         };
-                        Ok(match found {
+                        yes(match found {
                             Some((subject, span)) => {
                                 m.save_groups();
                                 m.state.re_groups.record_whole(subject, span);
@@ -413,9 +444,9 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                                     let known = bit.and_then(|bit| m.literals.check(m.program, bit, &s));
                                     match_in_place(m.program, &s, regex, &mut m.spans, known)
                                 }
-                                None => return Ok(m.eval(&whole)?.truthy()),
+                                None => return yes(m.eval(&whole)?.truthy()),
                             };
-                            Ok(m.finish_match(found) != negate)
+                            yes(m.finish_match(found) != negate)
                         })
                     }
                 }
@@ -426,28 +457,30 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                 let (negate, regex, subject) = (*negate, *regex, value_fn(cx, subject));
                 Box::new(move |m| {
                     let s = subject(m)?.to_bytes();
-                    Ok(m.regex_match(regex, &s) != negate)
+                    yes(m.regex_match(regex, &s) != negate)
                 })
             }
         },
         Expr::MatchAcl { negate, subject, acl } => match (&**subject, &**acl) {
             (Expr::Var(Var::Builtin(BVar::ClientIp)), Expr::Const(Value::Acl(a))) => {
                 let (negate, a) = (*negate, *a as usize);
-                Box::new(move |m| Ok(m.program.acls.get(a).is_some_and(|acl| acl.matches(m.state.client_ip)) != negate))
+                Box::new(
+                    move |m| yes(m.program.acls.get(a).is_some_and(|acl| acl.matches(m.state.client_ip)) != negate),
+                )
             }
             _ => fallback_test(e),
         },
         // Anything else (a BOOL variable or function, `if()`): its value's truth.
         _ => {
             let value = value_fn(cx, e);
-            Box::new(move |m| Ok(value(m)?.truthy()))
+            Box::new(move |m| yes(value(m)?.truthy()))
         }
     }
 }
 
 fn fallback_test(e: &Expr) -> TestFn {
     let e = e.clone();
-    Box::new(move |m| m.cond(&e))
+    Box::new(move |m| m.cond(&e).map(Truth::from))
 }
 
 /// `lhs op rhs` on the two values (as `compare` orders them).
@@ -456,7 +489,7 @@ fn compare_values(cx: &Cx<'_>, op: CompareOp, lhs: &Expr, rhs: &Expr) -> TestFn 
     Box::new(move |m| {
         let a = l(m)?;
         let b = r(m)?;
-        Ok(compare(op, &a, &b))
+        yes(compare(op, &a, &b))
     })
 }
 
@@ -520,11 +553,11 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
         | Expr::Match { .. }
         | Expr::MatchAcl { .. } => {
             let t = test(cx, e);
-            Box::new(move |m| Ok(Value::Bool(t(m)?)))
+            Box::new(move |m| Ok(Value::Bool(t(m)?.yes())))
         }
         Expr::If { cond, then, otherwise } => {
             let (cond, then, otherwise) = (test(cx, cond), value_fn(cx, then), value_fn(cx, otherwise));
-            Box::new(move |m| if cond(m)? { then(m) } else { otherwise(m) })
+            Box::new(move |m| if cond(m)?.yes() { then(m) } else { otherwise(m) })
         }
         Expr::Convert(inner, conv) => {
             let (inner, conv) = (value_fn(cx, inner), *conv);
@@ -764,7 +797,12 @@ mod tests {
                     let e = &branches[0].0;
                     let compiled = test(&cx, e);
                     let tree = run(&|m| format!("{:?}", m.cond(e)));
-                    assert_eq!(run(&|m| format!("{:?}", compiled(m))), tree, "condition {:?}", CONDITIONS[conditions]);
+                    assert_eq!(
+                        run(&|m| format!("{:?}", compiled(m).map(Truth::yes))),
+                        tree,
+                        "condition {:?}",
+                        CONDITIONS[conditions]
+                    );
                     conditions += 1;
                 }
                 StmtKind::Set { place: Place::Var(Var::Header(..)), value, .. } => {
