@@ -508,6 +508,15 @@ fn values(cx: &Cx<'_>, args: &[Expr]) -> Box<[ValueFn]> {
 /// An expression's value.
 fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
     match e {
+        // Constants of the common kinds are made in place rather than through the general
+        // (out-of-line) `Value::clone`.
+        Expr::Const(Value::String(b)) => {
+            let b = b.clone();
+            Box::new(move |_| Ok(Value::String(b.clone())))
+        }
+        &Expr::Const(Value::Integer(k)) => Box::new(move |_| Ok(Value::Integer(k))),
+        &Expr::Const(Value::Rtime(k)) => Box::new(move |_| Ok(Value::Rtime(k))),
+        &Expr::Const(Value::Bool(k)) => Box::new(move |_| Ok(Value::Bool(k))),
         Expr::Const(v) => {
             let v = v.clone();
             Box::new(move |_| Ok(v.clone()))
