@@ -358,6 +358,16 @@ sub test_lookup_only { testing.call_subroutine("vcl_recv"); }
     let recv = cov.subs.iter().find(|s| s.name == "vcl_recv").expect("vcl_recv");
     // set backend, call, three ifs (not their bodies), return.
     assert_eq!((recv.covered, recv.total), (6, 9));
+
+    // A body of one statement that runs is covered too (it runs without a block frame).
+    let test = r#"
+sub test_pass { set req.url = "/pass"; testing.call_subroutine("vcl_recv"); }
+"#;
+    let report = ok(run_with(MAIN, test, Options { coverage: true, ..Options::default() }));
+    let cov = report.coverage.expect("coverage");
+    let recv = cov.subs.iter().find(|s| s.name == "vcl_recv").expect("vcl_recv");
+    // set backend, call, the first if and its `return(pass)`.
+    assert_eq!((recv.covered, recv.total), (4, 9));
     let deliver = cov.subs.iter().find(|s| s.name == "vcl_deliver").expect("vcl_deliver");
     assert_eq!(deliver.covered, 0);
     assert!(cov.subs.iter().all(|s| !s.name.starts_with("test_")), "only the main program is measured");

@@ -106,6 +106,20 @@ impl Block {
         }
     }
 
+    /// The subroutine, id and step of a block of exactly one statement that is not a
+    /// label (running it is running that step); the block itself otherwise.
+    fn into_single(self) -> Result<(u32, u32, StepFn), Block> {
+        if self.steps.len() != 1 || !self.labels.is_empty() {
+            return Err(self);
+        }
+        let Block { sub, steps, ids, labels } = self;
+        let mut steps = steps.into_vec();
+        match (steps.pop(), ids.first()) {
+            (Some(step), Some(&id)) => Ok((sub, id, step)),
+            (step, _) => Err(Block { sub, steps: step.into_iter().collect(), ids, labels }),
+        }
+    }
+
     /// The statements in order; `COVER`: marking each as run (`lacquer test --coverage`),
     /// decided once per block rather than per statement.
     fn run_steps<const COVER: bool>(&self, m: &mut Machine<'_>) -> Result<Flow, Fault> {
@@ -241,7 +255,21 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
             // an empty `else` to run.
             if branches.len() == 1 && otherwise.steps.is_empty() {
                 if let Some((cond, body)) = branches.pop() {
-                    return Box::new(move |m| if cond(m)?.yes() { body.run(m) } else { Ok(Flow::Next) });
+                    // A body of one statement (no label to jump to) runs without a block
+                    // frame: counted, marked, called.
+                    return match body.into_single() {
+                        Ok((sub, id, step)) => Box::new(move |m| {
+                            if !cond(m)?.yes() {
+                                return Ok(Flow::Next);
+                            }
+                            m.count_steps(1)?;
+                            if m.coverage.is_some() {
+                                m.cover(sub, id);
+                            }
+                            step(m)
+                        }),
+                        Err(body) => Box::new(move |m| if cond(m)?.yes() { body.run(m) } else { Ok(Flow::Next) }),
+                    };
                 }
             }
             let branches = branches.into_boxed_slice();
