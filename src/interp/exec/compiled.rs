@@ -143,6 +143,41 @@ impl Block {
     }
 }
 
+/// A branch of an `if` with several: empty, one statement (run without a block frame),
+/// or a block.
+enum Arm {
+    Empty,
+    One { sub: u32, id: u32, step: StepFn },
+    Many(Block),
+}
+
+impl Arm {
+    fn of(body: Block) -> Arm {
+        if body.steps.is_empty() && body.labels.is_empty() {
+            return Arm::Empty;
+        }
+        match body.into_single() {
+            Ok((sub, id, step)) => Arm::One { sub, id, step },
+            Err(body) => Arm::Many(body),
+        }
+    }
+
+    #[inline(always)]
+    fn run(&self, m: &mut Machine<'_>) -> Result<Flow, Fault> {
+        match self {
+            Arm::Empty => Ok(Flow::Next),
+            Arm::One { sub, id, step } => {
+                m.count_steps(1)?;
+                if m.coverage.is_some() {
+                    m.cover(*sub, *id);
+                }
+                step(m)
+            }
+            Arm::Many(body) => body.run(m),
+        }
+    }
+}
+
 fn block(cx: &Cx<'_>, stmts: &[Stmt]) -> Block {
     Block {
         sub: cx.sub,
@@ -257,22 +292,17 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                 if let Some((cond, body)) = branches.pop() {
                     // A body of one statement (no label to jump to) runs without a block
                     // frame: counted, marked, called.
-                    return match body.into_single() {
-                        Ok((sub, id, step)) => Box::new(move |m| {
-                            if !cond(m)?.yes() {
-                                return Ok(Flow::Next);
-                            }
-                            m.count_steps(1)?;
-                            if m.coverage.is_some() {
-                                m.cover(sub, id);
-                            }
-                            step(m)
-                        }),
-                        Err(body) => Box::new(move |m| if cond(m)?.yes() { body.run(m) } else { Ok(Flow::Next) }),
+                    return match Arm::of(body) {
+                        one @ Arm::One { .. } => {
+                            Box::new(move |m| if cond(m)?.yes() { one.run(m) } else { Ok(Flow::Next) })
+                        }
+                        Arm::Many(body) => Box::new(move |m| if cond(m)?.yes() { body.run(m) } else { Ok(Flow::Next) }),
+                        Arm::Empty => Box::new(move |m| cond(m).map(|_| Flow::Next)),
                     };
                 }
             }
-            let branches = branches.into_boxed_slice();
+            let branches: Box<[(TestFn, Arm)]> = branches.into_iter().map(|(c, b)| (c, Arm::of(b))).collect();
+            let otherwise = Arm::of(otherwise);
             Box::new(move |m| {
                 for (cond, body) in branches.iter() {
                     if cond(m)?.yes() {
