@@ -399,8 +399,8 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
         }
         // `set req.hash += X` appends to the cache key's input.
         ReqHash => match &v {
-            Value::String(b) => hash_append(st, b),
-            other => hash_append(st, &other.to_bytes()),
+            Value::String(b) => hash_append(&mut st.hash_input, b),
+            other => hash_append(&mut st.hash_input, &other.to_bytes()),
         },
         ReqHashAlwaysMiss => st.hash_always_miss = flag(&v),
         ReqMaxStaleIfError => st.max_stale_if_error = ns(&v).max(0),
@@ -445,12 +445,12 @@ fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
 }
 
 /// `set req.hash += X`: appends to the cache key's input.
-pub fn hash_append(st: &mut ReqState, bytes: &[u8]) {
+pub fn hash_append(key: &mut Vec<u8>, bytes: &[u8]) {
     // One allocation for a typical cache key instead of a growth per `+=`.
-    if st.hash_input.capacity() == 0 {
-        st.hash_input.reserve(256);
+    if key.capacity() == 0 {
+        key.reserve(256);
     }
-    st.hash_input.extend_from_slice(bytes);
+    key.extend_from_slice(bytes);
 }
 
 pub fn unset(st: &mut ReqState, _program: &Program, var: &Var) {

@@ -221,11 +221,21 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
         StmtKind::Set { place: Place::Var(Var::Builtin(BVar::ReqHash)), op: AssignOp::Add, value } => {
             let (src, fallback) = (Src::of(value), value_fn(cx, value));
             Box::new(move |m| {
-                let piece = match src.as_ref().and_then(|s| s.in_place(m.state, &m.locals[m.base..])) {
-                    Some(s) => s.to_bytes(),
-                    None => fallback(m)?.to_bytes(),
+                // The key is taken out while the piece is read in place, so nothing is copied
+                // but the piece's bytes into the key.
+                let mut key = std::mem::take(&mut m.state.hash_input);
+                let appended = match src.as_ref().and_then(|s| s.in_place(m.state, &m.locals[m.base..])) {
+                    Some(s) => {
+                        vars::hash_append(&mut key, s.bytes());
+                        true
+                    }
+                    None => false,
                 };
-                vars::hash_append(m.state, &piece);
+                m.state.hash_input = key;
+                if !appended {
+                    let piece = fallback(m)?.to_bytes();
+                    vars::hash_append(&mut m.state.hash_input, &piece);
+                }
                 Ok(Flow::Next)
             })
         }
