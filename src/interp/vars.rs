@@ -381,7 +381,8 @@ pub fn set(st: &mut ReqState, _program: &Program, var: &Var, v: Value) {
     }
 }
 
-fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
+/// [`set`] of a predefined variable (the compiled statements call it directly).
+pub fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
     use BVar::*;
     let ns = |v: &Value| match v {
         Value::Rtime(t) | Value::Time(t) => *t,

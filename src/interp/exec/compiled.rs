@@ -248,6 +248,14 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                 Ok(Flow::Next)
             })
         }
+        StmtKind::Set { place: Place::Var(Var::Builtin(b)), op: AssignOp::Assign, value } => {
+            let (b, value) = (*b, value_fn(cx, value));
+            Box::new(move |m| {
+                let v = value(m)?;
+                vars::set_builtin(m.state, b, v);
+                Ok(Flow::Next)
+            })
+        }
         StmtKind::Set { place, op, value } => {
             let (place, op, value) = (place.clone(), *op, value_fn(cx, value));
             Box::new(move |m| {
