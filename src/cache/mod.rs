@@ -94,6 +94,10 @@ pub struct CachedObject {
     /// The request header values this variant was stored for. `Cache::insert` lower-cases the
     /// names and sorts the list, so two lists naming the same headers compare equal.
     pub vary: Vec<(Bytes, Option<Bytes>)>,
+    /// VCL asked that the object stay out of non-volatile memory (`beresp.pci` or
+    /// `beresp.hipaa`; `obj.is_pci`). The cache is memory-only, so every object is kept
+    /// that way; the flag records what was asked.
+    pub memory_only: bool,
     hits: AtomicU64,
     /// When the object was last delivered (`stored_at` until then), for `obj.lastuse`.
     last_used: std::sync::atomic::AtomicI64,
@@ -116,6 +120,7 @@ impl CachedObject {
             stale_if_error: 0,
             surrogate_keys: Vec::new(),
             vary: Vec::new(),
+            memory_only: false,
             hits: AtomicU64::new(0),
             last_used: std::sync::atomic::AtomicI64::new(stored_at),
             soft_purged: AtomicBool::new(false),
@@ -320,6 +325,7 @@ impl Cache {
         let mut object = CachedObject::new(old.status, StoredHeaders::from(merged), old.body.clone(), now);
         object.surrogate_keys = freshness::surrogate_keys(&object.headers.iter_shared().collect::<Vec<_>>());
         object.vary = old.vary.clone();
+        object.memory_only = old.memory_only;
         if parsed.source == freshness::TtlSource::Default {
             object.ttl = old.ttl;
             object.stale_while_revalidate = old.stale_while_revalidate;

@@ -465,6 +465,10 @@ pub struct CacheMeta {
     pub age: i64,
     /// `obj.lastuse`: nanoseconds since the object was last delivered.
     pub lastuse: i64,
+    /// `beresp.pci` / `beresp.hipaa`: keep the object out of non-volatile memory (on a
+    /// hit, both read as the stored object's flag, `obj.is_pci`).
+    pub pci: bool,
+    pub hipaa: bool,
 }
 
 /// What the TLS handshake with the client settled, as VCL reads it.

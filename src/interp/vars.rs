@@ -252,6 +252,9 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         ReqIsBackgroundFetch => Value::Bool(st.is_background_fetch),
         // One node: no request is ever passed between cluster nodes.
         NoClustering => Value::Bool(false),
+        BerespPci => Value::Bool(st.cache.pci),
+        BerespHipaa => Value::Bool(st.cache.hipaa),
+        ObjIsPci => Value::Bool(st.cache.pci || st.cache.hipaa),
         // `serve` sends no HTTP/2 server pushes, so no request is one.
         NeverPushed => Value::Bool(false),
         // One path to each origin: the backend's address.
@@ -404,6 +407,8 @@ pub fn set_builtin(st: &mut ReqState, b: BVar, v: Value) {
             other => hash_append(&mut st.hash_input, &other.to_bytes()),
         },
         ReqHashAlwaysMiss => st.hash_always_miss = flag(&v),
+        BerespPci => st.cache.pci = flag(&v),
+        BerespHipaa => st.cache.hipaa = flag(&v),
         ReqMaxStaleIfError => st.max_stale_if_error = ns(&v).max(0),
         ReqMaxStaleWhileRevalidate => st.max_stale_while_revalidate = ns(&v).max(0),
         ReqHashIgnoreBusy => st.hash_ignore_busy = flag(&v),

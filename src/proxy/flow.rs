@@ -764,6 +764,8 @@ fn load_obj(st: &mut ReqState, obj: &CachedObject, now: i64) {
         stored_at: obj.stored_at,
         age: obj.age(now),
         lastuse: 0,
+        pci: obj.memory_only,
+        hipaa: obj.memory_only,
     };
 }
 
@@ -939,6 +941,8 @@ async fn fetch_inner(
         stored_at: now,
         age: f.initial_age,
         lastuse: 0,
+        pci: false,
+        hipaa: false,
     };
     st.edge.do_stream = cx.handle.config().streaming_miss;
     // The FETCH macro: this node ran vcl_fetch (`Fastly-Debug-Path`, §7).
@@ -1201,6 +1205,7 @@ fn object(st: &ReqState, body: Bytes, now: i64) -> Option<CachedObject> {
     obj.ttl = st.cache.ttl;
     obj.stale_while_revalidate = st.cache.stale_while_revalidate.max(0);
     obj.stale_if_error = st.cache.stale_if_error.max(0);
+    obj.memory_only = st.cache.pci || st.cache.hipaa;
     Some(obj)
 }
 

@@ -1007,6 +1007,32 @@ sub vcl_log { log "log " req.url " " resp.body_bytes_written " " resp.completed;
     assert_eq!(*lines.lock().unwrap(), ["deliver /left", "log /left 5 0"]);
 }
 
+/// `beresp.pci` / `beresp.hipaa` ("prevent the fetched object from being stored in
+/// non-volatile memory") are kept with the object, and `obj.is_pci` reads them on later
+/// hits. (lacquer's cache is memory-only, so every object already stays off disk.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pci_objects_say_so_on_every_hit() {
+    let origin = Origin::fixed(Reply::ok("card").header("Cache-Control", "max-age=60")).await;
+    let vcl = r#"
+sub vcl_fetch {
+  if (req.url == "/pci") { set beresp.pci = true; }
+  if (req.url == "/hipaa") { set beresp.hipaa = true; }
+  set beresp.http.X-Flags = beresp.pci "|" beresp.hipaa;
+}
+sub vcl_deliver { set resp.http.X-Pci = obj.is_pci; set resp.http.X-State = fastly_info.state; }
+"#;
+    let e = edge(&origin, vcl).await;
+    for (url, flags, pci) in [("/pci", "1|0", "1"), ("/hipaa", "0|1", "1"), ("/plain", "0|0", "0")] {
+        let miss = e.get(url).await;
+        assert_eq!(
+            (miss.header("x-state"), miss.header("x-flags"), miss.header("x-pci")),
+            (Some("MISS"), Some(flags), Some(pci))
+        );
+        let hit = e.get(url).await;
+        assert_eq!((hit.header("x-state"), hit.header("x-pci")), (Some("HIT"), Some(pci)), "{url}");
+    }
+}
+
 /// A raw HTTP/1.1 origin that sends the head and a first chunk of the body, then waits for
 /// `gate` before sending the rest (`Some`) or cutting the connection (`None`).
 async fn slow_body_origin(rest: Option<&'static str>) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
