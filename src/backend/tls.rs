@@ -246,15 +246,22 @@ impl tower_service::Service<Uri> for Connector {
         let timeout = self.handshake_timeout;
         let count = self.count.clone();
         Box::pin(async move {
+            let started = std::time::Instant::now();
             let stream = tcp.await?;
             let open = count.map(|(table, idx)| table.connection_opened(idx));
-            let Some(tls) = tls else { return Ok(OriginStream { io: OriginIo::Plain(stream), _open: open }) };
+            let Some(tls) = tls else {
+                return Ok(OriginStream { io: OriginIo::Plain(stream), _open: open, handshake: started.elapsed() });
+            };
             let connector = tokio_rustls::TlsConnector::from(tls.config.clone());
             let handshake = connector.connect(tls.sni.clone(), stream.into_inner());
             match tokio::time::timeout(timeout, handshake).await {
                 Err(_) => Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "TLS handshake timed out").into()),
                 Ok(Err(e)) => Err(HandshakeError::from_io(e).into()),
-                Ok(Ok(s)) => Ok(OriginStream { io: OriginIo::Tls(Box::new(TokioIo::new(s))), _open: open }),
+                Ok(Ok(s)) => Ok(OriginStream {
+                    io: OriginIo::Tls(Box::new(TokioIo::new(s))),
+                    _open: open,
+                    handshake: started.elapsed(),
+                }),
             }
         })
     }
@@ -265,6 +272,7 @@ impl tower_service::Service<Uri> for Connector {
 pub(crate) struct OriginStream {
     io: OriginIo,
     _open: Option<OpenConn>,
+    handshake: Duration,
 }
 
 enum OriginIo {
@@ -280,12 +288,14 @@ pub struct ConnFacts {
     pub tls_protocol: Option<&'static str>,
     /// Responses so far on this connection (each fetch counts the one it got).
     pub requests: Arc<std::sync::atomic::AtomicU64>,
+    /// How long opening the connection took: TCP connect, and the TLS handshake if any.
+    pub handshake: Duration,
 }
 
 impl Connection for OriginStream {
     fn connected(&self) -> Connected {
         match &self.io {
-            OriginIo::Plain(s) => s.connected().extra(ConnFacts::default()),
+            OriginIo::Plain(s) => s.connected().extra(ConnFacts { handshake: self.handshake, ..ConnFacts::default() }),
             OriginIo::Tls(s) => {
                 let (tcp, tls) = s.inner().get_ref();
                 let tls_protocol = match tls.protocol_version() {
@@ -293,7 +303,11 @@ impl Connection for OriginStream {
                     Some(rustls::ProtocolVersion::TLSv1_2) => Some("TLSv1.2"),
                     _ => Some(""),
                 };
-                tcp.connected().extra(ConnFacts { tls_protocol, requests: Default::default() })
+                tcp.connected().extra(ConnFacts {
+                    tls_protocol,
+                    requests: Default::default(),
+                    handshake: self.handshake,
+                })
             }
         }
     }

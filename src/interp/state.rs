@@ -663,6 +663,9 @@ pub struct OriginConn {
     /// Responses the connection had carried, this one included
     /// (`beresp.backend.requests`).
     pub requests: u64,
+    /// Milliseconds this fetch waited to open its connection (TCP and TLS); 0 on a reused
+    /// connection (`beresp.handshake_time_to_origin_ms`).
+    pub handshake_ms: i64,
 }
 
 impl Default for ReqState {

@@ -252,6 +252,7 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         ReqIsBackgroundFetch => Value::Bool(st.is_background_fetch),
         // One node: no request is ever passed between cluster nodes.
         NoClustering => Value::Bool(false),
+        BerespHandshakeMs => Value::Integer(st.fetched_from.map_or(0, |f| f.handshake_ms)),
         BerespPci => Value::Bool(st.cache.pci),
         BerespHipaa => Value::Bool(st.cache.hipaa),
         ObjIsPci => Value::Bool(st.cache.pci || st.cache.hipaa),

@@ -885,12 +885,17 @@ async fn fetch_inner(
     // the connection.
     let conn = response.extensions().get::<hyper_util::client::legacy::connect::HttpInfo>();
     let facts = response.extensions().get::<crate::backend::ConnFacts>();
+    let requests = facts.map_or(1, |f| f.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
     st.fetched_from = Some(OriginConn {
         backend: selected.index,
         remote: conn.map(|c| c.remote_addr()),
         local: conn.map(|c| c.local_addr()),
         tls_protocol: facts.and_then(|f| f.tls_protocol),
-        requests: facts.map_or(1, |f| f.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1),
+        requests,
+        handshake_ms: match facts {
+            Some(f) if requests == 1 => i64::try_from(f.handshake.as_millis()).unwrap_or(i64::MAX),
+            _ => 0,
+        },
     });
     // The connection slot is held until the body is read (or handed to the client).
     let backend = selected.backend.clone();

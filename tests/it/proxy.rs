@@ -861,6 +861,7 @@ sub vcl_fetch {
     "|" beresp.backend.src_ip "|" req.backend.is_origin "|" req.backend.is_shield "|" bereq.is_clustering
     "|" backend.conn.is_tls "|" if(backend.conn.tls_protocol, "tls", "plain") "|" beresp.used_alternate_path_to_origin;
   set beresp.http.X-Requests = beresp.backend.requests;
+  set beresp.http.X-Handshake = beresp.handshake_time_to_origin_ms;
 }
 sub vcl_deliver {
   set resp.http.X-Deliver = req.backend.name "|" req.backend.port "|" client.requests "|" req.is_clustering
@@ -878,7 +879,12 @@ sub vcl_deliver {
     let mut counts = Vec::new();
     for i in 0..5 {
         let r = e.get(&format!("/conn-{i}")).await;
-        counts.push(r.header("x-requests").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0));
+        let n = r.header("x-requests").and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        counts.push(n);
+        // `beresp.handshake_time_to_origin_ms`: what this fetch waited to open its
+        // connection, so 0 on a reused one.
+        let handshake = r.header("x-handshake").and_then(|v| v.parse::<i64>().ok()).expect("a number");
+        assert!(handshake >= 0 && (n == 1 || handshake == 0), "request {n} on its connection: {handshake} ms");
     }
     assert!(counts.iter().all(|&n| n >= 1) && counts.iter().any(|&n| n >= 3), "{counts:?}");
     assert_eq!(first.header("x-deliver"), Some(format!("F_origin|{}|1|0|0", origin.port()).as_str()));
