@@ -125,22 +125,38 @@ fn code_point(v: u32) -> Result<char, &'static str> {
 pub fn parse_rtime(text: &str) -> Option<i64> {
     let unit = RTIME_UNITS.iter().find(|u| text.ends_with(**u) && !(**u == "s" && text.ends_with("ms")))?;
     let number = text[..text.len() - unit.len()].trim_end();
-    let factor: f64 = match *unit {
-        "ms" => 1e6,
-        "s" => 1e9,
-        "m" => 60e9,
-        "h" => 3600e9,
-        "d" => 86_400e9,
-        "w" => 604_800e9,
-        "y" => 31_536_000e9,
+    let factor: i128 = match *unit {
+        "ms" => 1_000_000,
+        "s" => 1_000_000_000,
+        "m" => 60_000_000_000,
+        "h" => 3_600_000_000_000,
+        "d" => 86_400_000_000_000,
+        "w" => 604_800_000_000_000,
+        "y" => 31_536_000_000_000_000,
         _ => return None,
     };
+    let clamp = |ns: i128| ns.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
     if let Ok(n) = number.parse::<i64>() {
-        let ns = (n as i128) * (factor as i128);
-        return Some(ns.clamp(i64::MIN as i128, i64::MAX as i128) as i64);
+        return Some(clamp((n as i128) * factor));
+    }
+    // `whole.fraction` in decimal digits is converted exactly (through f64, 9223372036.854s
+    // would come out a millisecond short); the fraction is rounded to the nanosecond.
+    if let Some((whole, fraction)) = number.split_once('.') {
+        let digits = |s: &str| !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit());
+        let (negative, whole) = match whole.strip_prefix('-') {
+            Some(w) => (true, w),
+            None => (false, whole),
+        };
+        if (whole.is_empty() || digits(whole)) && digits(fraction) {
+            let whole: i128 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+            let scale = 10i128.pow(fraction.len() as u32);
+            let fraction: i128 = fraction.parse().ok()?;
+            let ns = whole * factor + (fraction * factor + scale / 2) / scale;
+            return Some(clamp(if negative { -ns } else { ns }));
+        }
     }
     let n: f64 = number.parse().ok()?;
-    let ns = n * factor;
+    let ns = n * factor as f64;
     Some(if ns >= i64::MAX as f64 {
         i64::MAX
     } else if ns <= i64::MIN as f64 {
@@ -276,6 +292,10 @@ mod tests {
         assert_eq!(parse_rtime("100ms"), Some(100_000_000));
         assert_eq!(parse_rtime("5 m"), Some(300_000_000_000));
         assert_eq!(parse_rtime("1000y"), Some(i64::MAX), "clamps like Fastly");
+        // Decimal fractions are exact, however large the whole part.
+        assert_eq!(parse_rtime("9223372036.854s"), Some(9_223_372_036_854_000_000));
+        assert_eq!(parse_rtime("0.0000000015s"), Some(2), "rounded to the nanosecond");
+        assert_eq!(parse_rtime(".5s"), Some(500_000_000));
     }
 
     #[test]
