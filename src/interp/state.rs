@@ -584,6 +584,8 @@ pub struct ReqState {
     pub rng: u64,
     /// `req.xid`: this request's number (the proxy numbers requests; tests set it).
     pub xid: u64,
+    /// The random half of `fastly_info.request_id` (the proxy draws one per request).
+    pub request_id: u64,
     /// The request arrived as `PURGE` (`req.is_purge`; the proxy sets it).
     pub is_purge: bool,
     /// The client's and the server's TCP ports (`client.port`, `server.port`).
@@ -710,6 +712,7 @@ impl Default for ReqState {
             log: Vec::new(),
             rng: 0x9E37_79B9_7F4A_7C15,
             xid: 1,
+            request_id: 0x5EED_0000_0000_0001,
             is_purge: false,
             client_port: 0,
             server_port: 0,

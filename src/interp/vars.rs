@@ -252,6 +252,9 @@ fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Valu
         ReqIsBackgroundFetch => Value::Bool(st.is_background_fetch),
         // One node: no request is ever passed between cluster nodes.
         NoClustering => Value::Bool(false),
+        // Undocumented by Fastly; observed (falco) as 32 hex digits: 64 random bits, then
+        // 1. Here the random half is drawn per request.
+        FastlyInfoRequestId => text(format!("{:016x}{:016x}", st.request_id, 1)),
         BerespHandshakeMs => Value::Integer(st.fetched_from.map_or(0, |f| f.handshake_ms)),
         BerespPci => Value::Bool(st.cache.pci),
         BerespHipaa => Value::Bool(st.cache.hipaa),

@@ -131,6 +131,12 @@ pub(crate) fn simple(status: u16, text: &'static str, state: &'static str) -> Fi
 /// `req.xid`: requests are numbered in the order they arrive, per process.
 static NEXT_XID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+/// Mixed with `req.xid` into each request's `fastly_info.request_id`: random per process,
+/// so ids differ across restarts and cannot be guessed from the request count.
+static REQUEST_ID_KEY: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
+    std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), std::process::id())
+});
+
 /// The request state as Fastly has it when `vcl_recv` starts.
 fn intake(
     handle: &ServiceHandle,
@@ -192,6 +198,7 @@ fn intake(
     st.client_port = peer.port();
     st.server_port = local.port();
     st.xid = NEXT_XID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    st.request_id = crate::interp::builtins::math::splitmix64(st.xid ^ *REQUEST_ID_KEY);
     st.server_identity = Bytes::from(config.server_identity.clone());
     st.server_hostname = Bytes::from(config.server_identity.clone());
     st.server_datacenter = Bytes::from(config.datacenter.clone());

@@ -1039,6 +1039,21 @@ sub vcl_deliver { set resp.http.X-Pci = obj.is_pci; set resp.http.X-State = fast
     }
 }
 
+/// `fastly_info.request_id` (undocumented; falco observed 32 hex digits, 64 random bits
+/// then 1): one per request, never repeated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_request_has_its_own_id() {
+    let origin = Origin::fixed(Reply::ok("x")).await;
+    let e = edge(&origin, "sub vcl_deliver { set resp.http.X-Id = fastly_info.request_id; }").await;
+    let mut ids = std::collections::HashSet::new();
+    for _ in 0..20 {
+        let id = e.get("/").await.header("x-id").expect("an id").to_string();
+        assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+        assert!(id.ends_with("0000000000000001"), "{id}");
+        assert!(ids.insert(id), "ids repeat");
+    }
+}
+
 /// A raw HTTP/1.1 origin that sends the head and a first chunk of the body, then waits for
 /// `gate` before sending the rest (`Some`) or cutting the connection (`None`).
 async fn slow_body_origin(rest: Option<&'static str>) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {

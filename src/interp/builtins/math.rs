@@ -292,7 +292,7 @@ fn is_subnormal(_: &mut Ctx<'_>, a: &[Value]) -> Result<Value, Fault> {
 const RAND_MAX: i128 = 0x7FFF_FFFF;
 
 /// SplitMix64's output for `seed`: the deterministic draw of the seeded functions.
-fn splitmix64(seed: u64) -> u64 {
+pub fn splitmix64(seed: u64) -> u64 {
     let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
