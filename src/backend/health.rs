@@ -196,32 +196,25 @@ impl HealthTable {
     }
 }
 
-/// One origin connection counted against `.max_connections`; released on drop.
+/// One unit of a backend's count, given back when this drops: a `.max_connections` slot
+/// ([`ConnSlot`]) or an open connection ([`OpenConn`]).
 #[derive(Debug)]
-pub struct ConnSlot {
+pub struct Counted<const OPEN: bool> {
     table: HealthTable,
     idx: u32,
 }
 
-impl Drop for ConnSlot {
-    fn drop(&mut self) {
-        if let Some(e) = self.table.entries.get(self.idx as usize) {
-            e.in_flight.fetch_sub(1, Ordering::AcqRel);
-        }
-    }
-}
+/// One origin connection counted against `.max_connections`; released on drop.
+pub type ConnSlot = Counted<false>;
 
 /// One open connection to a backend, counted until it drops.
-#[derive(Debug)]
-pub struct OpenConn {
-    table: HealthTable,
-    idx: u32,
-}
+pub type OpenConn = Counted<true>;
 
-impl Drop for OpenConn {
+impl<const OPEN: bool> Drop for Counted<OPEN> {
     fn drop(&mut self) {
         if let Some(e) = self.table.entries.get(self.idx as usize) {
-            e.open.fetch_sub(1, Ordering::Relaxed);
+            let counter = if OPEN { &e.open } else { &e.in_flight };
+            counter.fetch_sub(1, Ordering::AcqRel);
         }
     }
 }
