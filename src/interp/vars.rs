@@ -38,7 +38,7 @@ pub fn get(state: &ReqState, program: &Program, runtime: &Runtime, var: &Var) ->
             Value::Integer(runtime.rate.bucket_last(*rc, *seconds, state.now))
         }
         Var::RateCounter { rc, rate: true, seconds } => Value::Float(runtime.rate.rate_last(*rc, *seconds, state.now)),
-        Var::Builtin(b) => builtin(state, program, runtime, *b),
+        Var::Builtin(b) => get_builtin(state, program, runtime, *b),
     }
 }
 
@@ -108,7 +108,8 @@ fn text(t: String) -> Value {
     Value::String(Bytes::from(t))
 }
 
-fn builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Value {
+/// [`get`] of a predefined variable (the compiled expressions call it directly).
+pub fn get_builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar) -> Value {
     use BVar::*;
     let elapsed = st.now.saturating_sub(st.time_start).max(0);
     match b {

@@ -624,8 +624,8 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
             if let Some(field) = vars::int_field(*b) {
                 return Box::new(move |m| Ok(Value::Integer(field(m.state))));
             }
-            let var = Var::Builtin(*b);
-            Box::new(move |m| Ok(vars::get(m.state, m.program, m.runtime, &var)))
+            let b = *b;
+            Box::new(move |m| Ok(vars::get_builtin(m.state, m.program, m.runtime, b)))
         }
         Expr::Var(var) => {
             let var = var.clone();
