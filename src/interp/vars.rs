@@ -203,10 +203,10 @@ pub fn get_builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar)
         BackendConnTlsProtocol => st.fetched_from.and_then(|f| f.tls_protocol).map_or(Value::NotSet, Value::str),
         FetchedBackendRequests => Value::Integer(st.fetched_from.map_or(0, |f| f.requests as i64)),
         ReqMaxStaleIfError => Value::Rtime(st.max_stale_if_error),
+        ReqMaxStaleWhileRevalidate => Value::Rtime(st.max_stale_while_revalidate),
         // vcl_log runs once the body is over (the proxy fills these in just before).
         RespBodyBytesWritten => Value::Integer(st.resp_body_bytes as i64),
         RespCompleted => Value::Bool(st.resp_completed),
-        ReqMaxStaleWhileRevalidate => Value::Rtime(st.max_stale_while_revalidate),
         // Fastly: disabled (0) unless VCL sets it.
         BereqFetchTimeout => Value::Rtime(st.bereq_timeouts[3].unwrap_or(0)),
         ReqBackendHealthy => Value::Bool(st.backend.is_none_or(|b| healthy(st, program, runtime, b))),
@@ -331,7 +331,7 @@ fn site_fact(st: &ReqState, fact: impl Fn(&SiteInfo) -> &Option<Bytes>) -> Value
 /// from the object digest", for handling a chosen share of objects. Here: the digest's
 /// first 8 bytes as a fraction of 2^64 - 1, so it is uniform over objects and the same
 /// for every request for one object. 0 before `vcl_hash` has added anything.
-pub fn digest_ratio(hash_input: &[u8]) -> f64 {
+fn digest_ratio(hash_input: &[u8]) -> f64 {
     use sha2::Digest;
     if hash_input.is_empty() {
         return 0.0;
