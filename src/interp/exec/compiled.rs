@@ -106,20 +106,6 @@ impl Block {
         }
     }
 
-    /// The subroutine, id and step of a block of exactly one statement that is not a
-    /// label (running it is running that step); the block itself otherwise.
-    fn into_single(self) -> Result<(u32, u32, StepFn), Block> {
-        if self.steps.len() != 1 || !self.labels.is_empty() {
-            return Err(self);
-        }
-        let Block { sub, steps, ids, labels } = self;
-        let mut steps = steps.into_vec();
-        match (steps.pop(), ids.first()) {
-            (Some(step), Some(&id)) => Ok((sub, id, step)),
-            (step, _) => Err(Block { sub, steps: step.into_iter().collect(), ids, labels }),
-        }
-    }
-
     /// The statements in order; `COVER`: marking each as run (`lacquer test --coverage`),
     /// decided once per block rather than per statement.
     fn run_steps<const COVER: bool>(&self, m: &mut Machine<'_>) -> Result<Flow, Fault> {
@@ -153,12 +139,14 @@ enum Arm {
 
 impl Arm {
     fn of(body: Block) -> Arm {
-        if body.steps.is_empty() && body.labels.is_empty() {
-            return Arm::Empty;
+        // A label is a place to jump to, so a block holding one keeps its frame.
+        if !body.labels.is_empty() || body.steps.len() > 1 {
+            return Arm::Many(body);
         }
-        match body.into_single() {
-            Ok((sub, id, step)) => Arm::One { sub, id, step },
-            Err(body) => Arm::Many(body),
+        let Block { sub, steps, ids, .. } = body;
+        match (steps.into_vec().pop(), ids.first()) {
+            (Some(step), Some(&id)) => Arm::One { sub, id, step },
+            _ => Arm::Empty,
         }
     }
 
