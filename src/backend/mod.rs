@@ -13,6 +13,7 @@
 
 mod tls;
 
+pub(crate) use self::tls::version_name as tls_version_name;
 pub use self::tls::ConnFacts;
 
 use std::sync::Arc;

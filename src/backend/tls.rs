@@ -280,6 +280,16 @@ enum OriginIo {
     Tls(Box<TokioIo<TlsStream<TcpStream>>>),
 }
 
+/// A TLS version as VCL names it (`tls.client.protocol`, `backend.conn.tls_protocol`);
+/// empty when none was negotiated.
+pub(crate) fn version_name(version: Option<rustls::ProtocolVersion>) -> &'static str {
+    match version {
+        Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3",
+        Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2",
+        _ => "",
+    }
+}
+
 /// What a response's connection to its origin was (`backend.conn.*`,
 /// `beresp.backend.requests`): hyper copies it into every response of the connection.
 #[derive(Debug, Clone, Default)]
@@ -298,13 +308,8 @@ impl Connection for OriginStream {
             OriginIo::Plain(s) => s.connected().extra(ConnFacts { handshake: self.handshake, ..ConnFacts::default() }),
             OriginIo::Tls(s) => {
                 let (tcp, tls) = s.inner().get_ref();
-                let tls_protocol = match tls.protocol_version() {
-                    Some(rustls::ProtocolVersion::TLSv1_3) => Some("TLSv1.3"),
-                    Some(rustls::ProtocolVersion::TLSv1_2) => Some("TLSv1.2"),
-                    _ => Some(""),
-                };
                 tcp.connected().extra(ConnFacts {
-                    tls_protocol,
+                    tls_protocol: Some(version_name(tls.protocol_version())),
                     requests: Default::default(),
                     handshake: self.handshake,
                 })

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use rustls::server::{ClientHello, ParsedCertificate, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
-use rustls::{CipherSuite, ProtocolVersion, ServerConfig};
+use rustls::{CipherSuite, ServerConfig};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 
@@ -113,11 +113,7 @@ impl ServerTls {
 
 /// The facts of an accepted connection VCL can read.
 pub(crate) fn client_facts(conn: &rustls::ServerConnection) -> TlsClient {
-    let protocol = match conn.protocol_version() {
-        Some(ProtocolVersion::TLSv1_3) => "TLSv1.3",
-        Some(ProtocolVersion::TLSv1_2) => "TLSv1.2",
-        _ => "",
-    };
+    let protocol = crate::backend::tls_version_name(conn.protocol_version());
     let cipher = conn.negotiated_cipher_suite().map_or("", |s| openssl_name(s.suite()));
     TlsClient {
         protocol: Bytes::from_static(protocol.as_bytes()),
