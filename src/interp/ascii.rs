@@ -45,14 +45,9 @@ pub fn lower(x: u64) -> u64 {
 /// `src` with its ASCII capitals made lower case, into `dst` (of the same length): what a
 /// caseless literal search runs over. Other bytes are copied unchanged.
 pub fn fold_into(dst: &mut [u8], src: &[u8]) {
-    let mut d = dst.chunks_exact_mut(8);
-    let mut s = src.chunks_exact(8);
-    for (to, from) in (&mut d).zip(&mut s) {
-        let w = u64::from_le_bytes(from.try_into().unwrap_or([0; 8]));
-        to.copy_from_slice(&lower(w).to_le_bytes());
-    }
-    for (to, from) in d.into_remainder().iter_mut().zip(s.remainder()) {
-        *to = from.to_ascii_lowercase();
+    // Byte by byte and branch-free, which the compiler turns into 16-byte vector steps.
+    for (to, &from) in dst.iter_mut().zip(src) {
+        *to = from | (u8::from(from.wrapping_sub(b'A') < 26) << 5);
     }
 }
 
