@@ -1,4 +1,6 @@
-//! Regex literals whose language is a small finite set of strings, matched without PCRE2.
+//! Regex literals whose language is a small finite set of strings, matched without PCRE2
+//! (and one common shape with a group, [`PrefixGroup`]: a literal prefix and the rest of
+//! the line).
 //!
 //! `req.http.User-Agent ~ "(?i)(?:bot|crawler|spider)"` or `req.url.ext ~ "^(?:jpe?g|png)$"`
 //! name a handful of strings. Calling PCRE2 for them costs its per-call overhead (match
@@ -22,7 +24,7 @@ use memchr::memmem;
 pub const MAX_STRINGS: usize = 64;
 
 /// Longest subject lower-cased on the stack for a caseless search (longer ones allocate).
-const FOLD_ON_STACK: usize = 512;
+const FOLD_ON_STACK: usize = 256;
 
 /// Deepest group nesting read (PCRE2 itself refuses beyond 250).
 const MAX_DEPTH: usize = 16;
@@ -232,6 +234,79 @@ impl LiteralSet {
         } else {
             crate::interp::ascii::same_bytes(a, b)
         }
+    }
+}
+
+/// `^PREFIX(.*)` and `^PREFIX(.+)`, each with or without a final `$`, under `(?i)` or
+/// not: a literal prefix and the rest of the line captured (`^www\.(.+)$`,
+/// `^/api/(.*)`). PCRE2 answers these through its full match call; here they are a prefix
+/// comparison and a search for a newline. Without DOTALL `.` is any byte but `\n`, so the
+/// greedy group runs to the first newline after the prefix (or the end). Without `$` that
+/// is the match. With `$`, which holds at the end and before a final `\n`, no shorter
+/// group can help (each position it could stop at is followed by a byte other than
+/// `\n`), so the match stands only when the group stopped at the end or at a final `\n`.
+#[derive(Debug, Clone)]
+pub struct PrefixGroup {
+    prefix: Vec<u8>,
+    caseless: bool,
+    /// `(.+)`: the group takes at least one byte.
+    non_empty: bool,
+    /// The pattern ends with `$`.
+    to_end: bool,
+}
+
+impl PrefixGroup {
+    /// The matcher for `pattern`, when it has that shape. Call it only for patterns PCRE2
+    /// compiled.
+    pub fn for_pattern(pattern: &str) -> Option<PrefixGroup> {
+        let mut body = pattern.as_bytes();
+        let caseless = match body.strip_prefix(b"(?i)") {
+            Some(rest) => {
+                body = rest;
+                true
+            }
+            None => false,
+        };
+        body = body.strip_prefix(b"^")?;
+        let to_end = ends_with_anchor(body);
+        if to_end {
+            body = &body[..body.len() - 1];
+        }
+        let (prefix, non_empty) = match (body.strip_suffix(b"(.*)"), body.strip_suffix(b"(.+)")) {
+            (Some(prefix), _) => (prefix, false),
+            (_, Some(prefix)) => (prefix, true),
+            _ => return None,
+        };
+        // The prefix must be one plain string (a trailing `\` would have escaped the
+        // group's parenthesis: the reader refuses it as an unfinished escape).
+        let mut reader = Reader { bytes: prefix, pos: 0, depth: 0 };
+        let (mut strings, branches) = reader.alternation()?;
+        if reader.pos != prefix.len() || branches != 1 || strings.len() != 1 {
+            return None;
+        }
+        Some(PrefixGroup { prefix: strings.pop()?, caseless, non_empty, to_end })
+    }
+
+    /// Where the match lies, and the group: `(group 0, group 1)`, as PCRE2 gives them.
+    pub fn find(&self, subject: &[u8]) -> Option<((usize, usize), (usize, usize))> {
+        let start = self.prefix.len();
+        let head = subject.get(..start)?;
+        let same = if self.caseless {
+            head.eq_ignore_ascii_case(&self.prefix)
+        } else {
+            crate::interp::ascii::same_bytes(head, &self.prefix)
+        };
+        if !same {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &subject[start..]).map_or(subject.len(), |i| start + i);
+        if self.non_empty && end == start {
+            return None;
+        }
+        if self.to_end && end != subject.len() && end + 1 != subject.len() {
+            return None;
+        }
+        Some(((0, end), (start, end)))
     }
 }
 
@@ -587,6 +662,109 @@ mod tests {
                 proptest::prop_assert_eq!(set.find(subject), want, "pattern {:?} on {:?}", pattern, subject);
             }
         }
+    }
+
+    /// PCRE2's groups 0 and 1, from the same builder `Regex::new` uses.
+    fn pcre2_groups(re: &pcre2::bytes::Regex, subject: &[u8]) -> Option<((usize, usize), (usize, usize))> {
+        let caps = re.captures(subject).unwrap()?;
+        let span = |i: usize| caps.get(i).map(|m| (m.start(), m.end()));
+        Some((span(0)?, span(1)?))
+    }
+
+    #[test]
+    fn prefix_groups_agree_with_pcre2() {
+        let patterns = [
+            r"^www\.(.+)$",
+            r"^www\.(.*)$",
+            r"^www\.(.+)",
+            r"^/api/(.*)",
+            "(?i)^bearer (.+)$",
+            "^(.*)$",
+            "^(.+)",
+            r"^a\$(.*)$",
+            "^(?:ab)(.+)$",
+        ];
+        let mut subjects = subjects();
+        for extra in [
+            "www.",
+            "www.\n",
+            "www.x",
+            "www.x\n",
+            "www.x\ny",
+            "www.\nx",
+            "www.x\n\n",
+            "WWW.example.com",
+            "/api/",
+            "/api/v1\n",
+            "Bearer abc",
+            "BEARER \n",
+            "a$b",
+            "a$\n",
+            "abab\n",
+        ] {
+            subjects.push(extra.as_bytes().to_vec());
+        }
+        for pattern in patterns {
+            let shape =
+                PrefixGroup::for_pattern(pattern).unwrap_or_else(|| panic!("{pattern:?} is not a prefix group"));
+            let re = pcre2::bytes::RegexBuilder::new().jit_if_available(true).build(pattern).unwrap();
+            for subject in &subjects {
+                assert_eq!(
+                    shape.find(subject),
+                    pcre2_groups(&re, subject),
+                    "pattern {pattern:?} on {:?}",
+                    String::from_utf8_lossy(subject)
+                );
+            }
+        }
+        for refused in [r"^www\.(.+)x", r"^a\(.+)", "^(.+)+", "www(.+)$", "^a|b(.+)", r"^a?(.+)", "^(.*?)$", r"^a(\d+)"]
+        {
+            assert!(PrefixGroup::for_pattern(refused).is_none(), "{refused:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        /// `^PREFIX(.*)` and its variants on subjects of the prefix's bytes, newlines and
+        /// others, as PCRE2 answers.
+        #[test]
+        fn random_prefix_groups_agree_with_pcre2(
+            caseless in proptest::bool::ANY,
+            prefix in proptest::collection::vec(proptest::sample::select(vec!["a", "B", r"\.", "x", r"\$"]), 0..4),
+            non_empty in proptest::bool::ANY,
+            to_end in proptest::bool::ANY,
+            subjects in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(b"aAbB.x$\n".to_vec()), 0..8),
+                1..16,
+            ),
+        ) {
+            let pattern = format!(
+                "{}^{}({}){}",
+                if caseless { "(?i)" } else { "" },
+                prefix.concat(),
+                if non_empty { ".+" } else { ".*" },
+                if to_end { "$" } else { "" }
+            );
+            let shape = PrefixGroup::for_pattern(&pattern);
+            proptest::prop_assert!(shape.is_some(), "{} is refused", pattern);
+            let (shape, re) = (shape.unwrap(), pcre2::bytes::RegexBuilder::new().build(&pattern).unwrap());
+            for subject in &subjects {
+                proptest::prop_assert_eq!(shape.find(subject), pcre2_groups(&re, subject), "pattern {:?} on {:?}", pattern, subject);
+            }
+        }
+    }
+
+    #[test]
+    fn regex_match_groups_takes_the_prefix_group_path() {
+        let re = Regex::new(r"^www\.(.+)$").unwrap();
+        assert!(re.prefilter.is_none(), "answered without PCRE2, so no prefilter");
+        let mut spans = GroupSpans::NONE;
+        spans.set(3, Some((9, 9)));
+        assert!(re.match_groups(b"www.example.com", &mut spans).unwrap());
+        assert_eq!((spans.get(0), spans.get(1)), (Some((0, 15)), Some((4, 15))));
+        assert!((2..RE_GROUPS).all(|i| spans.get(i).is_none()));
+        assert!(!re.match_groups(b"example.com", &mut spans).unwrap());
     }
 
     #[test]

@@ -627,6 +627,9 @@ pub struct Regex {
     /// When the pattern is a small finite set of strings without capture groups, the
     /// matcher that answers `~` in PCRE2's place (`literal.rs`).
     literal: Option<literal::LiteralSet>,
+    /// When the pattern is a literal prefix and the rest of the line in a group
+    /// (`^www\.(.+)$`), the matcher that answers in PCRE2's place (`literal.rs`).
+    prefix_group: Option<literal::PrefixGroup>,
     /// Whether the pattern has capture groups (beyond the whole match); asked once, as
     /// PCRE2 answers it with a pattern-info call.
     has_groups: bool,
@@ -654,13 +657,16 @@ impl Regex {
         COMPILATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let regex = pcre2::bytes::RegexBuilder::new().jit_if_available(true).build(pattern)?;
         let has_groups = regex.captures_len() > 1;
+        let prefix_group = if has_groups { literal::PrefixGroup::for_pattern(pattern) } else { None };
         Ok(Regex {
             pattern: pattern.to_string(),
             has_groups,
             regex,
-            prefilter: prefilter::for_pattern(pattern),
+            // A pattern answered without PCRE2 has no use for a prefilter.
+            prefilter: if prefix_group.is_some() { None } else { prefilter::for_pattern(pattern) },
             set_bit: None,
             literal: if has_groups { None } else { literal::LiteralSet::for_pattern(pattern) },
+            prefix_group,
             locations: std::sync::Mutex::new(Vec::new()),
         })
     }
@@ -688,6 +694,12 @@ impl Regex {
         if let Some(set) = &self.literal {
             let Some(span) = set.find(subject) else { return Ok(false) };
             spans.set_whole(span);
+            return Ok(true);
+        }
+        if let Some(shape) = &self.prefix_group {
+            let Some((whole, group)) = shape.find(subject) else { return Ok(false) };
+            spans.set_whole(whole);
+            spans.set(1, Some(group));
             return Ok(true);
         }
         if prefilter && self.prefilter.as_ref().is_some_and(|p| !p.may_match(subject)) {
