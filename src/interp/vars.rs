@@ -94,6 +94,29 @@ pub fn int_field(b: BVar) -> Option<fn(&ReqState) -> i64> {
     })
 }
 
+/// A STRING variable that is the decimal rendering of a number the state holds
+/// (`now.sec`, `time.elapsed.msec`, ...): a concatenation renders the number in place
+/// rather than making the string first.
+pub fn int_string(b: BVar) -> Option<fn(&ReqState) -> i64> {
+    use BVar::*;
+    fn elapsed(st: &ReqState) -> i64 {
+        st.now.saturating_sub(st.time_start).max(0)
+    }
+    Some(match b {
+        // The request ends as the subroutine reading `time.end.*` (vcl_deliver, vcl_log) runs.
+        NowSec | TimeEndSec => |st| st.now / S,
+        TimeEndMsec => |st| st.now / MS,
+        TimeEndUsec => |st| st.now / US,
+        TimeStartSec => |st| st.time_start / S,
+        TimeStartMsec => |st| st.time_start / MS,
+        TimeStartUsec => |st| st.time_start / US,
+        TimeElapsedSec => |st| elapsed(st) / S,
+        TimeElapsedMsec => |st| elapsed(st) / MS,
+        TimeElapsedUsec => |st| elapsed(st) / US,
+        _ => return None,
+    })
+}
+
 /// `backend.NAME.healthy`, `director.NAME.healthy`, `req.backend.healthy`: the probes'
 /// view (and connection room) unless a test mocked the backend sick.
 fn healthy(state: &ReqState, program: &Program, runtime: &Runtime, idx: u32) -> bool {
@@ -162,19 +185,16 @@ pub fn get_builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar)
         ServerHostname => s(&st.server_hostname),
         ServerIdentity => s(&st.server_identity),
         ServerDatacenter => s(&st.server_datacenter),
+        NowSec | TimeStartSec | TimeStartMsec | TimeStartUsec | TimeElapsedSec | TimeElapsedMsec | TimeElapsedUsec
+        | TimeEndSec | TimeEndMsec | TimeEndUsec => {
+            Value::String(int_bytes(int_string(b).map_or(0, |number| number(st))))
+        }
         Now => Value::Time(st.now),
-        NowSec => Value::String(int_bytes(st.now / S)),
         TimeStart => Value::Time(st.time_start),
-        TimeStartSec => Value::String(int_bytes(st.time_start / S)),
-        TimeStartMsec => Value::String(int_bytes(st.time_start / MS)),
         TimeStartMsecFrac => text(format!("{:03}", (st.time_start % S) / MS)),
-        TimeStartUsec => Value::String(int_bytes(st.time_start / US)),
         TimeStartUsecFrac => text(format!("{:06}", (st.time_start % S) / US)),
         TimeElapsed => Value::Rtime(elapsed),
-        TimeElapsedSec => Value::String(int_bytes(elapsed / S)),
-        TimeElapsedMsec => Value::String(int_bytes(elapsed / MS)),
         TimeElapsedMsecFrac => text(format!("{:03}", (elapsed % S) / MS)),
-        TimeElapsedUsec => Value::String(int_bytes(elapsed / US)),
         TimeElapsedUsecFrac => text(format!("{:06}", (elapsed % S) / US)),
         FastlyInfoState => Value::String(Bytes::from_static(st.fastly_state.as_bytes())),
         FastlyError => st.fastly_error.clone(),
@@ -308,10 +328,7 @@ pub fn get_builtin(st: &ReqState, program: &Program, runtime: &Runtime, b: BVar)
         }
         // The request ends as the subroutine reading it (vcl_deliver, vcl_log) runs.
         TimeEnd => Value::Time(st.now),
-        TimeEndSec => Value::String(int_bytes(st.now / S)),
-        TimeEndMsec => Value::String(int_bytes(st.now / MS)),
         TimeEndMsecFrac => text(format!("{:03}", (st.now % S) / MS)),
-        TimeEndUsec => Value::String(int_bytes(st.now / US)),
         TimeEndUsecFrac => text(format!("{:06}", (st.now % S) / US)),
         TimeToFirstByte => Value::Rtime(st.deliver_started.unwrap_or(st.now).saturating_sub(st.time_start).max(0)),
         // `lacquer test` only: falco's `testing.*` variables.

@@ -661,25 +661,106 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
         }
         Expr::Concat(parts) => {
             // Strings the program or the state holds are appended in place (not set
-            // renders as nothing); other pieces are evaluated and rendered.
-            let pieces: Box<[(Option<Src>, ValueFn)]> = parts.iter().map(|p| (Src::of(p), value_fn(cx, p))).collect();
+            // renders as nothing), numbers the state holds are rendered in place; other
+            // pieces are evaluated and rendered.
+            let pieces: Box<[Piece]> = parts.iter().map(|p| Piece::of(cx, p)).collect();
             Box::new(move |m| {
-                let out = m.concat_with(pieces.len(), |m, i| {
-                    let (src, value) = &pieces[i];
-                    if let Some(s) = src.as_ref().and_then(|s| s.in_place(m.state, &m.locals[m.base..])) {
-                        m.scratch.extend_from_slice(s.bytes());
-                    } else {
-                        let v = value(m)?;
-                        m.push_piece(&v);
+                let mut out = Builder::new();
+                for piece in pieces.iter() {
+                    match piece {
+                        Piece::Src(src, value) => match src.in_place(m.state, &m.locals[m.base..]) {
+                            Some(s) => out.push(s.bytes()),
+                            None => out.render(&value(m)?, m.program),
+                        },
+                        Piece::Number(number) => out.number(number(m.state)),
+                        Piece::Value(value) => out.render(&value(m)?, m.program),
                     }
-                    Ok(())
-                })?;
-                Ok(Value::String(out))
+                }
+                Ok(Value::String(out.finish()))
             })
         }
         _ => {
             let e = e.clone();
             Box::new(move |m| m.eval(&e))
+        }
+    }
+}
+
+/// A piece of a concatenation.
+enum Piece {
+    /// A string read in place, or when it is not one (a local of another type), the
+    /// expression's value.
+    Src(Src, ValueFn),
+    /// A number the state holds that the variable renders in decimal (`now.sec`).
+    Number(fn(&ReqState) -> i64),
+    /// Any other expression, evaluated and rendered.
+    Value(ValueFn),
+}
+
+impl Piece {
+    fn of(cx: &Cx<'_>, e: &Expr) -> Piece {
+        if let Some(src) = Src::of(e) {
+            return Piece::Src(src, value_fn(cx, e));
+        }
+        match e {
+            Expr::Var(Var::Builtin(b)) => match vars::int_string(*b) {
+                Some(number) => Piece::Number(number),
+                None => Piece::Value(value_fn(cx, e)),
+            },
+            _ => Piece::Value(value_fn(cx, e)),
+        }
+    }
+}
+
+/// A concatenation being built: on the stack while it fits (as most header values do),
+/// then on the heap; copied out once, exactly sized.
+struct Builder {
+    /// Small enough to be zeroed with a few stores rather than a call to `memset`.
+    stack: [u8; 128],
+    len: usize,
+    /// Everything so far, once it outgrew the stack.
+    heap: Vec<u8>,
+}
+
+impl Builder {
+    fn new() -> Builder {
+        Builder { stack: [0; 128], len: 0, heap: Vec::new() }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, piece: &[u8]) {
+        if self.heap.is_empty() {
+            if let Some(to) = self.stack.get_mut(self.len..self.len + piece.len()) {
+                to.copy_from_slice(piece);
+                self.len += piece.len();
+                return;
+            }
+            self.heap.reserve(2 * (self.len + piece.len()));
+            self.heap.extend_from_slice(&self.stack[..self.len]);
+        }
+        self.heap.extend_from_slice(piece);
+    }
+
+    fn number(&mut self, i: i64) {
+        let mut digits = [0u8; 20];
+        let at = crate::interp::value::write_int(i, &mut digits);
+        self.push(&digits[at..]);
+    }
+
+    /// A value as a piece: numbers without an intermediate string; not set as nothing.
+    fn render(&mut self, v: &Value, program: &Program) {
+        match v {
+            Value::String(b) => self.push(b),
+            Value::Integer(i) => self.number(*i),
+            v => self.push(&super::stringify(v, program)),
+        }
+    }
+
+    fn finish(&mut self) -> Bytes {
+        if self.heap.is_empty() {
+            Bytes::copy_from_slice(&self.stack[..self.len])
+        } else {
+            Bytes::from(std::mem::take(&mut self.heap))
         }
     }
 }
@@ -790,6 +871,8 @@ mod tests {
         "req.method",
         "req.url.path",
         r#""a" req.url "b" var.n req.http.Nope"#,
+        // Past the concatenation's stack buffer (128 bytes), and numbers rendered in place.
+        r#"req.http.User-Agent "|" req.http.User-Agent "|" now.sec "|" time.elapsed.msec"#,
         r#"if(req.http.Host, "y", "n")"#,
         "std.toupper(req.http.Host)",
         "var.n",
