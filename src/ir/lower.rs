@@ -234,7 +234,7 @@ impl Compiler {
                         })
                         .collect();
                     self.names.acls.insert(a.name.name.clone(), self.program.acls.len() as u32);
-                    self.program.acls.push(Acl { name: a.name.name.clone(), entries });
+                    self.program.acls.push(Acl::new(a.name.name.clone(), entries));
                 }
                 Decl::Sub(s) => {
                     self.names.subs.insert(s.name.name.clone(), self.program.subs.len() as u32);
