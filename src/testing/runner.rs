@@ -633,12 +633,15 @@ impl Run<'_, '_> {
         for op in &ops {
             apply(&mut self.p.program.tables, op);
         }
+        // The compiled code looks constant keys up once, when it is built.
+        self.p.program.code = crate::interp::compile_code(&self.p.program);
         Some(saved)
     }
 
     fn restore_tables(&mut self, saved: Option<Vec<Table>>) {
         if let Some(tables) = saved {
             self.p.program.tables = tables;
+            self.p.program.code = crate::interp::compile_code(&self.p.program);
         }
     }
 

@@ -41,6 +41,10 @@ sub test_table_set {
   assert.error(801);
   assert.equal(req.http.X-Redirect-Location, "/shop/winter");
   assert.equal(table.lookup(redirects, "/winter"), "/shop/winter");
+  # A lookup with a constant key, in a statement (lacquer looks those up when it builds
+  # the program, so the table set must be in place by then).
+  set req.http.X-Winter = table.lookup(redirects, "/winter", "none");
+  assert.equal(req.http.X-Winter, "/shop/winter");
 }
 
 // @suite: the next test sees the table as declared again
@@ -49,6 +53,8 @@ sub test_table_set_does_not_leak {
   testing.call_subroutine("vcl_recv");
   assert.not_error();
   assert.state(lookup);
+  set req.http.X-Winter = table.lookup(redirects, "/winter", "none");
+  assert.equal(req.http.X-Winter, "none");
 }
 
 // @suite: table_merge copies a fixture table into the main one

@@ -35,14 +35,62 @@ fn table<'p>(ctx: &Ctx<'p>, args: &[Value]) -> Option<&'p Table> {
     }
 }
 
+/// The entry for `key`, if the table has it and it has the expected kind.
+pub fn find<'p>(table: &'p Table, key: &[u8], kind: fn(&Value) -> bool) -> Option<&'p Value> {
+    table.entries.get(key).filter(|v| kind(v))
+}
+
 /// The entry for the key argument, if the table has it and it has the expected kind.
 fn entry<'p>(ctx: &Ctx<'p>, args: &[Value], kind: fn(&Value) -> bool) -> Option<&'p Value> {
-    let entries = &table(ctx, args)?.entries;
+    let table = table(ctx, args)?;
     match args.get(1) {
-        Some(Value::String(key)) => entries.get(&key[..]),
-        _ => entries.get(&args::bytes(args, 1)[..]),
+        Some(Value::String(key)) => find(table, key, kind),
+        _ => find(table, &args::bytes(args, 1), kind),
     }
-    .filter(|v| kind(v))
+}
+
+/// The lookups that give the entry as stored, or else their default argument (not set
+/// without one), and the kind of entry each accepts. The compiled interpreter runs
+/// these without building an argument list (`exec/compiled.rs`), through [`find`].
+pub fn stored_kind(name: &str) -> Option<fn(&Value) -> bool> {
+    Some(match name {
+        "table.lookup" => is_string,
+        "table.lookup_acl" => is_acl,
+        "table.lookup_backend" => is_backend,
+        "table.lookup_bool" => is_bool,
+        "table.lookup_integer" => is_integer,
+        "table.lookup_ip" => is_ip,
+        "table.lookup_rtime" => is_rtime,
+        _ => return None,
+    })
+}
+
+fn is_string(v: &Value) -> bool {
+    matches!(v, Value::String(_))
+}
+
+fn is_acl(v: &Value) -> bool {
+    matches!(v, Value::Acl(_))
+}
+
+fn is_backend(v: &Value) -> bool {
+    matches!(v, Value::Backend(_))
+}
+
+fn is_bool(v: &Value) -> bool {
+    matches!(v, Value::Bool(_))
+}
+
+fn is_integer(v: &Value) -> bool {
+    matches!(v, Value::Integer(_))
+}
+
+fn is_ip(v: &Value) -> bool {
+    matches!(v, Value::Ip(_))
+}
+
+fn is_rtime(v: &Value) -> bool {
+    matches!(v, Value::Rtime(_))
 }
 
 /// The entry, or the default argument (not set when there is none).
@@ -58,19 +106,19 @@ fn contains(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
 }
 
 fn lookup(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
-    Ok(lookup_or_default(ctx, args, |v| matches!(v, Value::String(_))))
+    Ok(lookup_or_default(ctx, args, is_string))
 }
 
 fn lookup_acl(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
-    Ok(lookup_or_default(ctx, args, |v| matches!(v, Value::Acl(_))))
+    Ok(lookup_or_default(ctx, args, is_acl))
 }
 
 fn lookup_backend(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
-    Ok(lookup_or_default(ctx, args, |v| matches!(v, Value::Backend(_))))
+    Ok(lookup_or_default(ctx, args, is_backend))
 }
 
 fn lookup_bool(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
-    Ok(lookup_or_default(ctx, args, |v| matches!(v, Value::Bool(_))))
+    Ok(lookup_or_default(ctx, args, is_bool))
 }
 
 fn lookup_float(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
@@ -82,15 +130,15 @@ fn lookup_float(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
 }
 
 fn lookup_integer(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
-    Ok(lookup_or_default(ctx, args, |v| matches!(v, Value::Integer(_))))
+    Ok(lookup_or_default(ctx, args, is_integer))
 }
 
 fn lookup_ip(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
-    Ok(lookup_or_default(ctx, args, |v| matches!(v, Value::Ip(_))))
+    Ok(lookup_or_default(ctx, args, is_ip))
 }
 
 fn lookup_rtime(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {
-    Ok(lookup_or_default(ctx, args, |v| matches!(v, Value::Rtime(_))))
+    Ok(lookup_or_default(ctx, args, is_rtime))
 }
 
 fn lookup_regex(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value, Fault> {

@@ -10,9 +10,9 @@ use bytes::Bytes;
 
 use super::{compare, compound, convert, holds, match_in_place, Flow, InPlace, Machine};
 use crate::interp::ascii::same_bytes;
-use crate::interp::builtins::Fault;
+use crate::interp::builtins::{table, Builtin, Fault};
 use crate::interp::state::{HeaderName, ReqState};
-use crate::interp::value::{Obj, Value};
+use crate::interp::value::{Id, Obj, Value};
 use crate::interp::vars::{self, StringField, UrlPart};
 use crate::ir::{BVar, Case, CaseTest, Conv, Expr, Place, Program, Return, Stmt, StmtKind, Sub, Var};
 use crate::syntax::ast::{AssignOp, CompareOp};
@@ -639,19 +639,7 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
                 Ok(convert(v, conv, m.program))
             })
         }
-        Expr::Call { f, args, .. } => {
-            let f = *f;
-            let args: Box<[(ValueFn, Conv)]> = args.iter().map(|(a, conv)| (value_fn(cx, a), *conv)).collect();
-            Box::new(move |m| {
-                // Arguments live on the stack for the common case (at most six).
-                let mut values: smallvec::SmallVec<[Value; 6]> = smallvec::SmallVec::new();
-                for (a, conv) in args.iter() {
-                    let v = a(m)?;
-                    values.push(if *conv == Conv::None { v } else { convert(v, *conv, m.program) });
-                }
-                m.invoke(f, &values)
-            })
-        }
+        Expr::Call { name, f, args } => table_lookup(cx, name, *f, args).unwrap_or_else(|| call(cx, *f, args)),
         Expr::CallSub { sub, args } => {
             let (sub, args) = (*sub, values(cx, args));
             Box::new(move |m| {
@@ -684,6 +672,49 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
             Box::new(move |m| m.eval(&e))
         }
     }
+}
+
+/// A builtin function's call: its arguments evaluated and converted, then the function.
+fn call(cx: &Cx<'_>, f: Builtin, args: &[(Expr, Conv)]) -> ValueFn {
+    let args: Box<[(ValueFn, Conv)]> = args.iter().map(|(a, conv)| (value_fn(cx, a), *conv)).collect();
+    Box::new(move |m| {
+        // Arguments live on the stack for the common case (at most six).
+        let mut values: smallvec::SmallVec<[Value; 6]> = smallvec::SmallVec::new();
+        for (a, conv) in args.iter() {
+            let v = a(m)?;
+            values.push(if *conv == Conv::None { v } else { convert(v, *conv, m.program) });
+        }
+        m.invoke(f, &values)
+    })
+}
+
+/// `table.lookup(TABLE, key[, default])` and the lookups like it
+/// ([`table::stored_kind`]) with a declared table and a constant default: the key is read
+/// in place and no argument list is built. Tables do not change while a program runs, so
+/// a constant key is looked up once, here.
+fn table_lookup(cx: &Cx<'_>, name: &str, f: Builtin, args: &[(Expr, Conv)]) -> Option<ValueFn> {
+    let kind = table::stored_kind(name)?;
+    let [(Expr::Const(Value::Id(Id::Table(t))), Conv::None), (key, Conv::None), rest @ ..] = args else { return None };
+    let default = match rest {
+        [] => Value::NotSet,
+        [(Expr::Const(v), Conv::None)] => v.clone(),
+        _ => return None,
+    };
+    let t = *t as usize;
+    let lookup = move |program: &Program, key: &[u8]| {
+        program.tables.get(t).and_then(|table| table::find(table, key, kind)).unwrap_or(&default).clone()
+    };
+    if let Expr::Const(Value::String(key)) = key {
+        let found = lookup(cx.program, key);
+        return Some(Box::new(move |_| Ok(found.clone())));
+    }
+    let src = Src::of(key)?;
+    // A key that is not a string in place (a local of another type) goes the general way.
+    let general = call(cx, f, args);
+    Some(Box::new(move |m| match src.in_place(m.state, &m.locals[m.base..]) {
+        Some(key) => Ok(lookup(m.program, key.bytes())),
+        None => general(m),
+    }))
 }
 
 /// A piece of a concatenation.
