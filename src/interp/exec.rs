@@ -225,14 +225,20 @@ impl<'a> Machine<'a> {
             self.locals.truncate(base);
             return Ok(Flow::Next);
         };
-        let given = self.locals.len() - base;
-        match sub.slot_init.get(given..) {
-            Some(rest) => self.locals.extend(rest.iter().cloned()),
-            None => self.locals.truncate(base + sub.slot_init.len()),
+        let (given, slots) = (self.locals.len() - base, sub.slot_init.len());
+        // Most subroutines a request calls take no arguments and have no locals: their
+        // frame is empty and nothing is pushed or dropped.
+        if given != slots {
+            match sub.slot_init.get(given..) {
+                Some(rest) => self.locals.extend(rest.iter().cloned()),
+                None => self.locals.truncate(base + slots),
+            }
         }
         let saved = std::mem::replace(&mut self.base, base);
         let result = code.run(self);
-        self.locals.truncate(base);
+        if slots != 0 || given != 0 {
+            self.locals.truncate(base);
+        }
         self.base = saved;
         result
     }

@@ -14,7 +14,7 @@ use crate::interp::builtins::{table, Builtin, Fault};
 use crate::interp::state::{HeaderName, ReqState};
 use crate::interp::value::{Id, Obj, Value};
 use crate::interp::vars::{self, StringField, UrlPart};
-use crate::ir::{BVar, Case, CaseTest, Conv, Expr, Place, Program, Return, Stmt, StmtKind, Sub, Var};
+use crate::ir::{BVar, Case, CaseTest, Conv, Expr, Place, Program, Return, Stmt, StmtKind, Var};
 use crate::syntax::ast::{AssignOp, CompareOp};
 
 type StepFn = Box<dyn Fn(&mut Machine<'_>) -> Result<Flow, Fault> + Send + Sync>;
@@ -75,7 +75,7 @@ pub fn compile(program: &Program) -> Vec<Code> {
         .subs
         .iter()
         .enumerate()
-        .map(|(idx, sub)| Code { body: block(&Cx { program, sub: idx as u32, def: sub }, &sub.body) })
+        .map(|(idx, sub)| Code { body: block(&Cx { program, sub: idx as u32 }, &sub.body) })
         .collect()
 }
 
@@ -83,7 +83,6 @@ pub fn compile(program: &Program) -> Vec<Code> {
 struct Cx<'p> {
     program: &'p Program,
     sub: u32,
-    def: &'p Sub,
 }
 
 /// A compiled statement list.
@@ -253,14 +252,11 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                 Ok(Flow::Next)
             })
         }
-        StmtKind::Declare { slot, init: None } => {
-            let slot = *slot;
-            let zero = cx.def.slot_init.get(slot as usize).cloned().unwrap_or(Value::NotSet);
-            Box::new(move |m| {
-                m.set_local(slot, zero.clone());
-                Ok(Flow::Next)
-            })
-        }
+        // The frame starts with every local at its zero value (`Machine::call_at`), and
+        // nothing can run a declaration twice (`goto` only jumps forward) or use a local
+        // before it (the checker refuses that): a declaration without a value has nothing
+        // left to do.
+        StmtKind::Declare { init: None, .. } => Box::new(|_| Ok(Flow::Next)),
         StmtKind::Call { sub, args } => {
             let (sub, args) = (*sub, values(cx, args));
             Box::new(move |m| {
@@ -963,7 +959,7 @@ mod tests {
         let runtime = Runtime::default();
         let idx = program.sub_by_name("vcl_fetch").expect("vcl_fetch");
         let sub = &program.subs[idx as usize];
-        let cx = Cx { program: &program, sub: idx, def: sub };
+        let cx = Cx { program: &program, sub: idx };
         let (mut conditions, mut values) = (0, 0);
         for stmt in &sub.body {
             // Each expression runs twice from the same state, with the locals the
