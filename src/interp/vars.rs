@@ -515,14 +515,13 @@ fn path_end(url: &[u8]) -> usize {
     memchr::memchr(b'?', url).unwrap_or(url.len())
 }
 
-/// Where the last path segment starts.
-fn basename_start(url: &[u8]) -> usize {
-    memchr::memrchr(b'/', &url[..path_end(url)]).map_or(0, |i| i + 1)
-}
-
 /// The part of the URL a URL variable reads, as a range of it (the parts are computed
 /// on the borrowed URL and sliced out once). `dirname` is not always a part of the URL
 /// (`.` without a slash) and is not here.
+///
+/// Kept out of line: inlined, it makes the compiled closures' in-place reads too big to
+/// be inlined themselves (measured: 460 more instructions per benchmark request).
+#[inline(never)]
 pub fn url_part(url: &[u8], part: UrlPart) -> std::ops::Range<usize> {
     match part {
         UrlPart::Path => 0..path_end(url),
@@ -530,12 +529,17 @@ pub fn url_part(url: &[u8], part: UrlPart) -> std::ops::Range<usize> {
             Some(i) => i + 1..url.len(),
             None => url.len()..url.len(),
         },
-        UrlPart::Basename => basename_start(url)..path_end(url),
+        UrlPart::Basename => {
+            let end = path_end(url);
+            memchr::memrchr(b'/', &url[..end]).map_or(0, |i| i + 1)..end
+        }
+        // The last `.` of the last segment: walking back from the end of the path (a
+        // segment is short) to the first `.` or `/`.
         UrlPart::Ext => {
-            let (start, end) = (basename_start(url), path_end(url));
-            match memchr::memrchr(b'.', &url[start..end]) {
-                Some(i) => start + i + 1..end,
-                None => end..end,
+            let end = path_end(url);
+            match url[..end].iter().rposition(|&b| b == b'.' || b == b'/') {
+                Some(i) if url[i] == b'.' => i + 1..end,
+                _ => end..end,
             }
         }
     }

@@ -29,8 +29,8 @@ pub struct AclEntry {
 pub struct Acl {
     pub name: String,
     pub entries: Vec<AclEntry>,
-    v4: Ranges,
-    v6: Ranges,
+    v4: Ranges<u32>,
+    v6: Ranges<u128>,
 }
 
 /// What the entries covering a range of addresses decide.
@@ -47,14 +47,14 @@ enum Answer {
 /// Disjoint ranges in address order: range `i` runs from `starts[i]` to just before
 /// `starts[i + 1]` (the last to the end of the family's space). `starts[0]` is 0.
 #[derive(Debug, Clone, Default)]
-struct Ranges {
-    starts: Box<[u128]>,
+struct Ranges<A> {
+    starts: Box<[A]>,
     answers: Box<[Answer]>,
 }
 
-impl Ranges {
+impl Ranges<u128> {
     /// The table for entries of one family, each as `(first, last, negated)`.
-    fn build(entries: impl Iterator<Item = (u128, u128, bool)>) -> Ranges {
+    fn build(entries: impl Iterator<Item = (u128, u128, bool)>) -> Ranges<u128> {
         // Where a range begins, counts change by +1; just after it ends, by -1 (an entry
         // that runs to the top of the space never ends).
         let mut events: Vec<(u128, i32, i32)> = Vec::new();
@@ -98,7 +98,21 @@ impl Ranges {
         Ranges { starts: starts.into(), answers: answers.into() }
     }
 
-    fn answer(&self, addr: u128) -> Answer {
+    /// The table of IPv4 entries in 32-bit addresses (a boundary past the top of the
+    /// space, where a range ending at 255.255.255.255 stops, is never reached).
+    fn narrow(self) -> Ranges<u32> {
+        let (starts, answers): (Vec<u32>, Vec<Answer>) = self
+            .starts
+            .iter()
+            .zip(self.answers.iter())
+            .filter_map(|(&start, &answer)| Some((u32::try_from(start).ok()?, answer)))
+            .unzip();
+        Ranges { starts: starts.into(), answers: answers.into() }
+    }
+}
+
+impl<A: Copy + Ord> Ranges<A> {
+    fn answer(&self, addr: A) -> Answer {
         // `starts[0]` is 0, so some range starts at or before `addr`.
         let i = self.starts.partition_point(|&s| s <= addr);
         self.answers.get(i.wrapping_sub(1)).copied().unwrap_or(Answer::Outside)
@@ -126,18 +140,18 @@ impl Acl {
                 (first, last, e.negated)
             })
         };
-        let (v4, v6) = (Ranges::build(of_family(true)), Ranges::build(of_family(false)));
+        let (v4, v6) = (Ranges::build(of_family(true)).narrow(), Ranges::build(of_family(false)));
         Acl { name, entries, v4, v6 }
     }
 
     /// Whether `ip` matches: some inclusion covers it and no negation does.
     pub fn matches(&self, ip: IpAddr) -> bool {
         let answer = match ip {
-            IpAddr::V4(a) => self.v4.answer(u128::from(u32::from(a))),
+            IpAddr::V4(a) => self.v4.answer(u32::from(a)),
             IpAddr::V6(a) => {
                 let own = self.v6.answer(u128::from(a));
                 match a.to_ipv4_mapped() {
-                    Some(v4) => match (own, self.v4.answer(u128::from(u32::from(v4)))) {
+                    Some(v4) => match (own, self.v4.answer(u32::from(v4))) {
                         (Answer::Out, _) | (_, Answer::Out) => Answer::Out,
                         (Answer::In, _) | (_, Answer::In) => Answer::In,
                         _ => Answer::Outside,
