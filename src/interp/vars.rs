@@ -670,6 +670,52 @@ pub fn field_get(value: &Bytes, key: &[u8], sep: u8) -> Option<Bytes> {
     }
 }
 
+/// A subfield key a compiled program reads (`req.http.Cookie:session`), with a searcher
+/// for it built once.
+#[derive(Debug, Clone)]
+pub struct FieldKey {
+    key: Bytes,
+    finder: memchr::memmem::Finder<'static>,
+    sep: u8,
+}
+
+impl FieldKey {
+    pub fn new(key: Bytes, sep: u8) -> FieldKey {
+        let finder = memchr::memmem::Finder::new(&key[..]).into_owned();
+        FieldKey { key, finder, sep }
+    }
+
+    /// [`field_get`], by searching the header for the key: most fields are passed over
+    /// inside one vector search, where `field_get` stops at each. A place the key occurs
+    /// counts when it starts a field (only whitespace since the separator before it) and
+    /// is followed by `=` or the field's end, as `field_get` decides.
+    pub fn get(&self, value: &Bytes) -> Option<Bytes> {
+        let (key, sep) = (&self.key[..], self.sep);
+        // Keys `field_get` could never match the way the search would (or the empty key).
+        if key.is_empty() || key.contains(&sep) || key[0].is_ascii_whitespace() {
+            return field_get(value, key, sep);
+        }
+        let s = &value[..];
+        let mut from = 0;
+        while let Some(i) = self.finder.find(&s[from..]) {
+            let at = from + i;
+            let start = s[..at].iter().rposition(|&b| b == sep).map_or(0, |p| p + 1);
+            if s[start..at].iter().all(u8::is_ascii_whitespace) {
+                let end = memchr::memchr(sep, &s[at..]).map_or(s.len(), |j| at + j);
+                let rest = s[at + key.len()..end].trim_ascii_start();
+                if rest.is_empty() {
+                    return Some(Bytes::new());
+                }
+                if let Some(v) = rest.strip_prefix(b"=") {
+                    return Some(field_value(value, v.trim_ascii()));
+                }
+            }
+            from = at + 1;
+        }
+        None
+    }
+}
+
 /// [`field_get`] through [`fields`] (the definition it must agree with).
 fn fields_get(value: &Bytes, key: &[u8], sep: u8) -> Option<Bytes> {
     fields(value, sep).find(|(k, _)| *k == key).map(|(_, v)| field_value(value, v.unwrap_or(b"")))
@@ -791,14 +837,32 @@ mod tests {
             let h = Bytes::copy_from_slice(h.as_bytes());
             for key in ["session", "a", "b", "x", "max-age", "public", "sessionid", "", "zz"] {
                 for sep in [b';', b','] {
-                    assert_eq!(
-                        field_get(&h, key.as_bytes(), sep),
-                        fields_get(&h, key.as_bytes(), sep),
-                        "{h:?} {key} {}",
-                        sep as char
-                    );
+                    let want = fields_get(&h, key.as_bytes(), sep);
+                    assert_eq!(field_get(&h, key.as_bytes(), sep), want, "{h:?} {key} {}", sep as char);
+                    let searched = FieldKey::new(Bytes::copy_from_slice(key.as_bytes()), sep).get(&h);
+                    assert_eq!(searched, want, "{h:?} {key} {} (searched)", sep as char);
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Searching for the key finds what splitting the header into fields finds.
+        #[test]
+        fn the_key_search_agrees_with_the_fields(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "ab", "b", "=", ";", ",", " ", "\t", "\"", "x=1", "a b"]),
+                0..10,
+            ),
+            key in proptest::sample::select(vec!["a", "ab", "b", "a b", "x"]),
+            comma in proptest::bool::ANY,
+        ) {
+            let h = Bytes::from(pieces.concat());
+            let sep = if comma { b',' } else { b';' };
+            let searched = FieldKey::new(Bytes::from_static(key.as_bytes()), sep).get(&h);
+            proptest::prop_assert_eq!(searched, fields_get(&h, key.as_bytes(), sep), "{:?} {}", h, key);
         }
     }
 

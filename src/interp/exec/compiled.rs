@@ -594,10 +594,10 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
             })
         }
         Expr::Var(Var::HeaderField(obj, name, key)) => {
-            let (obj, sep, key) = (*obj, vars::separator(name), key.clone());
+            let (obj, key) = (*obj, vars::FieldKey::new(key.clone(), vars::separator(name)));
             let name = HeaderName::new(name.clone());
             Box::new(move |m| {
-                let field = m.state.message(obj).headers.get_named(&name).and_then(|v| vars::field_get(v, &key, sep));
+                let field = m.state.message(obj).headers.get_named(&name).and_then(|v| key.get(v));
                 Ok(field.map_or(Value::NotSet, Value::String))
             })
         }
