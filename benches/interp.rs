@@ -18,7 +18,7 @@ use lacquer::assemble::{MemoryLoader, SourceKind};
 use lacquer::catalog::SubKind;
 use lacquer::interp::state::ReqState;
 use lacquer::interp::{run, Runtime};
-use lacquer::ir::Program;
+use lacquer::ir::{Acl, AclEntry, Program};
 
 struct Counting;
 
@@ -144,6 +144,26 @@ fn bench(c: &mut Criterion) {
             std::hint::black_box(&st);
         })
     });
+    group.finish();
+
+    // ACL lookups as the ACL grows: one binary search over its flattened ranges.
+    let mut group = c.benchmark_group("acl_lookup");
+    for size in [5u32, 100, 10_000] {
+        let entries: Vec<AclEntry> = (0..size)
+            .map(|i| AclEntry {
+                negated: i % 7 == 3,
+                addr: std::net::IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i * 4096)),
+                prefix: if i % 5 == 0 { 20 } else { 24 },
+            })
+            .collect();
+        let acl = Acl::new(format!("acl{size}"), entries);
+        let probes: Vec<std::net::IpAddr> =
+            (0..64u32).map(|i| std::net::IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i * 7919 * 97))).collect();
+        group.throughput(Throughput::Elements(probes.len() as u64));
+        group.bench_function(format!("{size}_entries"), |b| {
+            b.iter(|| probes.iter().filter(|&&ip| acl.matches(std::hint::black_box(ip))).count())
+        });
+    }
     group.finish();
 }
 
