@@ -568,8 +568,9 @@ impl std::fmt::Debug for GroupSpans {
 const NO_SPAN: (u32, u32) = (u32::MAX, u32::MAX);
 
 impl GroupSpans {
-    /// No group set.
-    pub const NONE: GroupSpans = GroupSpans { len: 0, spans: [NO_SPAN; RE_GROUPS] };
+    /// No group set. (Entries past `len` mean nothing; zeros make this a few vector
+    /// stores rather than a copy.)
+    pub const NONE: GroupSpans = GroupSpans { len: 0, spans: [(0, 0); RE_GROUPS] };
 
     /// Group `i`'s byte range, `None` when it did not take part.
     pub fn get(&self, i: usize) -> Option<(usize, usize)> {
