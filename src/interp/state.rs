@@ -209,6 +209,7 @@ impl Headers {
 
     /// Puts `value` in the first instance of `name` and drops the others; gives the value
     /// back when there is no such field.
+    #[inline(always)]
     fn replace(&mut self, name: &impl Lookup, value: Bytes) -> Result<(), Bytes> {
         let Some(first) = self.position(name) else { return Err(value) };
         self.fields[first].value = value;

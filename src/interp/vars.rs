@@ -734,7 +734,8 @@ fn field_value(header: &Bytes, v: &[u8]) -> Bytes {
 
 /// Replaces (or appends) a field; an empty value writes the bare key.
 pub fn field_set(value: &[u8], key: &[u8], new: &[u8], sep: u8) -> Bytes {
-    let mut out = BytesMut::new();
+    // Room for the fields as they are, the new one and its joiner: one allocation.
+    let mut out = BytesMut::with_capacity(value.len() + key.len() + new.len() + 3);
     let mut replaced = false;
     let joiner: &[u8] = if sep == b';' { b"; " } else { b", " };
     let push = |out: &mut BytesMut, k: &[u8], v: Option<&[u8]>| {

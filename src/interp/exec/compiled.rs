@@ -196,6 +196,19 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                 Ok(Flow::Next)
             })
         }
+        // `set req.http.Cache-Control:max-age = ...`: the header by its prepared name.
+        StmtKind::Set { place: Place::Var(Var::HeaderField(obj, name, key)), op: AssignOp::Assign, value } => {
+            let (obj, sep, key) = (*obj, vars::separator(name), key.clone());
+            let (name, value) = (HeaderName::new(name.clone()), value_fn(cx, value));
+            Box::new(move |m| {
+                let v = value(m)?.into_bytes();
+                let headers = &mut m.state.message_mut(obj).headers;
+                let current = headers.get_named(&name).map_or(&[][..], |b| &b[..]);
+                let updated = vars::field_set(current, &key, &v, sep);
+                headers.set_named(&name, updated);
+                Ok(Flow::Next)
+            })
+        }
         StmtKind::Unset(Place::Var(Var::Header(obj, name))) => {
             let (obj, name) = (*obj, HeaderName::new(name.clone()));
             Box::new(move |m| {
