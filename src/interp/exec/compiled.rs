@@ -641,13 +641,19 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
             let (cond, then, otherwise) = (test(cx, cond), value_fn(cx, then), value_fn(cx, otherwise));
             Box::new(move |m| if cond(m)?.yes() { then(m) } else { otherwise(m) })
         }
-        Expr::Convert(inner, conv) => {
-            let (inner, conv) = (value_fn(cx, inner), *conv);
-            Box::new(move |m| {
-                let v = inner(m)?;
-                Ok(convert(v, conv, m.program))
-            })
-        }
+        Expr::Convert(inner, conv) => match (int_field(inner), *conv) {
+            // An INTEGER field as a string (`set beresp.http.X-Status = beresp.status`).
+            (Some(field), Conv::String) => {
+                Box::new(move |m| Ok(Value::String(crate::interp::value::int_bytes(field(m.state)))))
+            }
+            (_, conv) => {
+                let inner = value_fn(cx, inner);
+                Box::new(move |m| {
+                    let v = inner(m)?;
+                    Ok(convert(v, conv, m.program))
+                })
+            }
+        },
         Expr::Call { name, f, args } => table_lookup(cx, name, *f, args).unwrap_or_else(|| call(cx, *f, args)),
         Expr::CallSub { sub, args } => {
             let (sub, args) = (*sub, values(cx, args));
@@ -919,6 +925,7 @@ mod tests {
         "var.unset",
         "re.group.1",
         "beresp.status",
+        "req.restarts",
         "now.sec",
         r#"table.lookup(redirects, req.url.path, "none")"#,
         r#"regsub(req.url, "^/", "")"#,
