@@ -173,14 +173,14 @@ impl LiteralSet {
             Mode::Search(ac) if self.caseless => {
                 let mut stack = [0u8; FOLD_ON_STACK];
                 let mut heap = Vec::new();
-                let folded = if subject.len() <= FOLD_ON_STACK {
-                    &mut stack[..subject.len()]
+                let room = if subject.len() <= FOLD_ON_STACK {
+                    &mut stack[..]
                 } else {
                     heap.resize(subject.len(), 0);
                     &mut heap[..]
                 };
-                crate::interp::ascii::fold_into(folded, subject);
-                ac.find(&*folded).map(|m| (m.start(), m.end()))
+                let folded = crate::interp::ascii::fold_onto(room, subject);
+                ac.find(folded).map(|m| (m.start(), m.end()))
             }
             Mode::Search(ac) => ac.find(subject).map(|m| (m.start(), m.end())),
             Mode::Prefix => self
