@@ -677,32 +677,36 @@ pub struct FieldKey {
     key: Bytes,
     finder: memchr::memmem::Finder<'static>,
     sep: u8,
+    /// The key can be searched for: not empty, without the separator, not starting with
+    /// whitespace (otherwise [`field_get`] reads it).
+    searchable: bool,
 }
 
 impl FieldKey {
     pub fn new(key: Bytes, sep: u8) -> FieldKey {
         let finder = memchr::memmem::Finder::new(&key[..]).into_owned();
-        FieldKey { key, finder, sep }
+        let searchable = key.first().is_some_and(|b| !b.is_ascii_whitespace()) && !key.contains(&sep);
+        FieldKey { key, finder, sep, searchable }
     }
 
     /// [`field_get`], by searching the header for the key: most fields are passed over
-    /// inside one vector search, where `field_get` stops at each. A place the key occurs
+    /// inside one vector search, where `field_get` stops at each (the first field, often
+    /// the one asked for, is compared in place before any search). A place the key occurs
     /// counts when it starts a field (only whitespace since the separator before it) and
     /// is followed by `=` or the field's end, as `field_get` decides.
     pub fn get(&self, value: &Bytes) -> Option<Bytes> {
         let (key, sep) = (&self.key[..], self.sep);
-        // Keys `field_get` could never match the way the search would (or the empty key).
-        if key.is_empty() || key.contains(&sep) || key[0].is_ascii_whitespace() {
+        if !self.searchable {
             return field_get(value, key, sep);
         }
         let s = &value[..];
-        let mut from = 0;
-        while let Some(i) = self.finder.find(&s[from..]) {
-            let at = from + i;
-            let start = s[..at].iter().rposition(|&b| b == sep).map_or(0, |p| p + 1);
-            if s[start..at].iter().all(u8::is_ascii_whitespace) {
-                let end = memchr::memchr(sep, &s[at..]).map_or(s.len(), |j| at + j);
-                let rest = s[at + key.len()..end].trim_ascii_start();
+        let first = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
+        let mut at = if s[first..].starts_with(key) { Some(first) } else { self.finder.find(s) };
+        while let Some(here) = at {
+            let start = s[..here].iter().rposition(|&b| b == sep).map_or(0, |p| p + 1);
+            if s[start..here].iter().all(u8::is_ascii_whitespace) {
+                let end = memchr::memchr(sep, &s[here..]).map_or(s.len(), |j| here + j);
+                let rest = s[here + key.len()..end].trim_ascii_start();
                 if rest.is_empty() {
                     return Some(Bytes::new());
                 }
@@ -710,7 +714,7 @@ impl FieldKey {
                     return Some(field_value(value, v.trim_ascii()));
                 }
             }
-            from = at + 1;
+            at = self.finder.find(&s[here + 1..]).map(|i| here + 1 + i);
         }
         None
     }
