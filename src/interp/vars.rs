@@ -738,8 +738,9 @@ fn field_value(header: &Bytes, v: &[u8]) -> Bytes {
 
 /// Replaces (or appends) a field; an empty value writes the bare key.
 pub fn field_set(value: &[u8], key: &[u8], new: &[u8], sep: u8) -> Bytes {
-    // Room for the fields as they are, the new one and its joiner: one allocation.
-    let mut out = BytesMut::with_capacity(value.len() + key.len() + new.len() + 3);
+    // Grown as written: sized exactly by the first write, a single field is frozen without
+    // a second allocation (a buffer with spare room would need one to become `Bytes`).
+    let mut out = BytesMut::new();
     let mut replaced = false;
     let joiner: &[u8] = if sep == b';' { b"; " } else { b", " };
     let push = |out: &mut BytesMut, k: &[u8], v: Option<&[u8]>| {
