@@ -79,14 +79,7 @@ impl LiteralSet {
     /// The literal set for `pattern`, when it has one (see the module comment). Call it
     /// only for patterns PCRE2 compiled: it does not report syntax errors.
     pub fn for_pattern(pattern: &str) -> Option<LiteralSet> {
-        let mut body = pattern.as_bytes();
-        let caseless = match body.strip_prefix(b"(?i)") {
-            Some(rest) => {
-                body = rest;
-                true
-            }
-            None => false,
-        };
+        let (mut body, caseless) = caseless_body(pattern);
         let start = body.first() == Some(&b'^');
         if start {
             body = &body[1..];
@@ -259,15 +252,8 @@ impl PrefixGroup {
     /// The matcher for `pattern`, when it has that shape. Call it only for patterns PCRE2
     /// compiled.
     pub fn for_pattern(pattern: &str) -> Option<PrefixGroup> {
-        let mut body = pattern.as_bytes();
-        let caseless = match body.strip_prefix(b"(?i)") {
-            Some(rest) => {
-                body = rest;
-                true
-            }
-            None => false,
-        };
-        body = body.strip_prefix(b"^")?;
+        let (body, caseless) = caseless_body(pattern);
+        let mut body = body.strip_prefix(b"^")?;
         let to_end = ends_with_anchor(body);
         if to_end {
             body = &body[..body.len() - 1];
@@ -307,6 +293,14 @@ impl PrefixGroup {
             return None;
         }
         Some(((0, end), (start, end)))
+    }
+}
+
+/// A pattern's body without a leading `(?i)`, and whether it had one.
+fn caseless_body(pattern: &str) -> (&[u8], bool) {
+    match pattern.as_bytes().strip_prefix(b"(?i)") {
+        Some(rest) => (rest, true),
+        None => (pattern.as_bytes(), false),
     }
 }
 
