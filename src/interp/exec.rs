@@ -533,15 +533,8 @@ impl<'a> Machine<'a> {
     /// A concatenation's piece, rendered onto the scratch buffer (numbers without an
     /// intermediate string).
     fn push_piece(&mut self, v: &Value) {
-        match v {
-            Value::String(b) => self.scratch.extend_from_slice(b),
-            Value::Integer(i) => {
-                let mut buf = [0u8; 20];
-                let at = super::value::write_int(*i, &mut buf);
-                self.scratch.extend_from_slice(&buf[at..]);
-            }
-            v => self.scratch.extend_from_slice(&stringify(v, self.program)),
-        }
+        let program = self.program;
+        render_piece(v, program, |piece| self.scratch.extend_from_slice(piece));
     }
 
     /// Calls a builtin function with its converted arguments.
@@ -707,6 +700,20 @@ fn match_in_place(
 fn regex_groups(program: &Program, idx: u32, subject: &[u8], spans: &mut GroupSpans) -> Result<bool, ()> {
     let Some(re) = program.regexes.get(idx as usize) else { return Ok(false) };
     re.match_groups(subject, spans).map_err(|_| ())
+}
+
+/// A value as a piece of a concatenation, handed to `push`: numbers rendered without an
+/// intermediate string, backends by name, not set as nothing.
+fn render_piece(v: &Value, program: &Program, mut push: impl FnMut(&[u8])) {
+    match v {
+        Value::String(b) => push(b),
+        Value::Integer(i) => {
+            let mut digits = [0u8; 20];
+            let at = super::value::write_int(*i, &mut digits);
+            push(&digits[at..]);
+        }
+        v => push(&stringify(v, program)),
+    }
 }
 
 /// A value as a string piece: backends by name; not-set as `""`.

@@ -793,13 +793,8 @@ impl Builder {
         self.push(&digits[at..]);
     }
 
-    /// A value as a piece: numbers without an intermediate string; not set as nothing.
     fn render(&mut self, v: &Value, program: &Program) {
-        match v {
-            Value::String(b) => self.push(b),
-            Value::Integer(i) => self.number(*i),
-            v => self.push(&super::stringify(v, program)),
-        }
+        super::render_piece(v, program, |piece| self.push(piece));
     }
 
     fn finish(&mut self) -> Bytes {
