@@ -182,13 +182,31 @@ impl Value {
     }
 }
 
-/// An INTEGER's decimal rendering, in one exactly sized allocation (no `String` on
-/// the way).
+/// An INTEGER's decimal rendering: from [`SMALL_INTS`] for 0 to 999 (status codes,
+/// counters), otherwise in one exactly sized allocation (no `String` on the way).
 pub fn int_bytes(i: i64) -> Bytes {
+    if let Ok(n @ 0..1000) = usize::try_from(i) {
+        let digits = 1 + usize::from(n >= 10) + usize::from(n >= 100);
+        return Bytes::from_static(&SMALL_INTS[3 * n + 3 - digits..3 * n + 3]);
+    }
     let mut buf = [0u8; 20];
     let digits = write_int(i, &mut buf);
     Bytes::copy_from_slice(&buf[digits..])
 }
+
+/// `000` to `999`, three digits each: the rendering of `n < 1000` is the last one, two
+/// or three digits of the `n`th triple, shared rather than allocated.
+static SMALL_INTS: [u8; 3000] = {
+    let mut out = [0u8; 3000];
+    let mut n = 0;
+    while n < 1000 {
+        out[3 * n] = b'0' + (n / 100) as u8;
+        out[3 * n + 1] = b'0' + (n / 10 % 10) as u8;
+        out[3 * n + 2] = b'0' + (n % 10) as u8;
+        n += 1;
+    }
+    out
+};
 
 /// Writes `i` in decimal at the end of `buf` (20 bytes hold any i64) and returns where
 /// the rendering starts.
@@ -254,6 +272,10 @@ mod tests {
         assert_eq!(Value::Bool(true).to_bytes(), "1");
         for i in [0, 7, -7, 42, i64::MAX, i64::MIN] {
             assert_eq!(Value::Integer(i).to_bytes(), i.to_string());
+        }
+        // Every integer of the shared table, and its edges.
+        for i in (-2..1002).chain([9_999, 10_000, -1000]) {
+            assert_eq!(int_bytes(i), i.to_string(), "{i}");
         }
         assert_eq!(Value::Time(0).to_bytes(), "Thu, 01 Jan 1970 00:00:00 GMT");
         assert_eq!(Value::NotSet.to_bytes(), "");

@@ -395,7 +395,7 @@ pub fn set(st: &mut ReqState, _program: &Program, var: &Var, v: Value) {
             let sep = separator(name);
             let headers = &mut st.message_mut(*obj).headers;
             let current = headers.get(name).cloned().unwrap_or_default();
-            headers.set_shared(name, field_set(&current, key, &v.into_bytes(), sep));
+            headers.set_shared(name, field_set_shared(&current, key, &v.into_bytes(), sep));
         }
         Var::HeaderPrefix(..)
         | Var::ReGroup(_)
@@ -736,6 +736,15 @@ fn field_value(header: &Bytes, v: &[u8]) -> Bytes {
     }
 }
 
+/// [`field_set`] with the key as `Bytes`: on an empty header, an empty value gives the
+/// bare key itself, shared rather than copied (`set beresp.http.Vary:Accept-Encoding = ""`).
+pub fn field_set_shared(value: &[u8], key: &Bytes, new: &[u8], sep: u8) -> Bytes {
+    if value.is_empty() && new.is_empty() {
+        return key.clone();
+    }
+    field_set(value, key, new, sep)
+}
+
 /// Replaces (or appends) a field; an empty value writes the bare key.
 pub fn field_set(value: &[u8], key: &[u8], new: &[u8], sep: u8) -> Bytes {
     // Grown as written: sized exactly by the first write, a single field is frozen without
@@ -881,6 +890,8 @@ mod tests {
         assert_eq!(field_set(b"public, max-age=10", b"max-age", b"60", b','), "public, max-age=60");
         assert_eq!(field_set(b"public", b"max-age", b"60", b','), "public, max-age=60");
         assert_eq!(field_set(b"", b"Accept-Encoding", b"", b','), "Accept-Encoding");
+        assert_eq!(field_set_shared(b"", &Bytes::from_static(b"Accept-Encoding"), b"", b','), "Accept-Encoding");
+        assert_eq!(field_set_shared(b"", &Bytes::from_static(b"max-age"), b"60", b','), "max-age=60");
         assert_eq!(field_remove(b"a=1; b=2", b"a", b';'), "b=2");
     }
 }

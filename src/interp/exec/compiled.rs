@@ -204,7 +204,7 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                 let v = value(m)?.into_bytes();
                 let headers = &mut m.state.message_mut(obj).headers;
                 let current = headers.get_named(&name).map_or(&[][..], |b| &b[..]);
-                let updated = vars::field_set(current, &key, &v, sep);
+                let updated = vars::field_set_shared(current, &key, &v, sep);
                 headers.set_named(&name, updated);
                 Ok(Flow::Next)
             })
