@@ -449,6 +449,15 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                 yes(false)
             })
         }
+        // An INTEGER field against a constant (`resp.status == 404`, `beresp.status >= 500`).
+        Expr::Compare { op, lhs, rhs }
+            if int_field(lhs).is_some() && matches!(**rhs, Expr::Const(Value::Integer(_))) =>
+        {
+            match (int_field(lhs), &**rhs) {
+                (Some(field), Expr::Const(Value::Integer(k))) => int_compare(*op, field, *k),
+                _ => compare_values(cx, *op, lhs, rhs),
+            }
+        }
         Expr::Compare { op: op @ (CompareOp::Eq | CompareOp::Ne), lhs, rhs } => {
             let eq = *op == CompareOp::Eq;
             match (Src::of(lhs), Src::of(rhs)) {
@@ -482,13 +491,7 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                 _ => compare_values(cx, *op, lhs, rhs),
             }
         }
-        Expr::Compare { op, lhs, rhs } => match (int_field(lhs), &**rhs) {
-            (Some(field), Expr::Const(Value::Integer(k))) => {
-                let (op, k) = (*op, *k);
-                Box::new(move |m| yes(holds(op, Some(field(m.state).cmp(&k)))))
-            }
-            _ => compare_values(cx, *op, lhs, rhs),
-        },
+        Expr::Compare { op, lhs, rhs } => compare_values(cx, *op, lhs, rhs),
         Expr::Match { negate, subject, regex } => match Src::of(subject) {
             Some(src) => {
                 let (negate, regex, whole) = (*negate, *regex, e.clone());
@@ -567,6 +570,19 @@ fn compare_values(cx: &Cx<'_>, op: CompareOp, lhs: &Expr, rhs: &Expr) -> TestFn 
 }
 
 /// An INTEGER variable the state holds as a plain field.
+/// `field OP k`, the operator chosen when the code is built.
+fn int_compare(op: CompareOp, field: fn(&ReqState) -> i64, k: i64) -> TestFn {
+    match op {
+        CompareOp::Eq => Box::new(move |m| yes(field(m.state) == k)),
+        CompareOp::Ne => Box::new(move |m| yes(field(m.state) != k)),
+        CompareOp::Lt => Box::new(move |m| yes(field(m.state) < k)),
+        CompareOp::Gt => Box::new(move |m| yes(field(m.state) > k)),
+        CompareOp::Le => Box::new(move |m| yes(field(m.state) <= k)),
+        CompareOp::Ge => Box::new(move |m| yes(field(m.state) >= k)),
+        CompareOp::Match | CompareOp::NotMatch => Box::new(move |m| yes(holds(op, Some(field(m.state).cmp(&k))))),
+    }
+}
+
 fn int_field(e: &Expr) -> Option<fn(&ReqState) -> i64> {
     match e {
         Expr::Var(Var::Builtin(b)) => vars::int_field(*b),
@@ -890,6 +906,11 @@ mod tests {
         r#"req.url.ext == "png""#,
         "beresp.status >= 500",
         "req.restarts < 1",
+        "beresp.status == 200",
+        "beresp.status != 200",
+        "beresp.status <= 199",
+        "beresp.status > 100",
+        "req.restarts == 0",
         "var.n > 3",
         r#"req.http.Host ~ "^www\.(.+)$""#,
         r#"req.url.qs ~ "(?:^|&)(?:utm_[a-z]+|gclid)=""#,
