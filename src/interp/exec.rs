@@ -634,6 +634,7 @@ enum InPlace<'a> {
     NotSet,
     Whole(&'a Bytes),
     Part(&'a Bytes, std::ops::Range<usize>),
+    Static(&'static [u8]),
 }
 
 impl InPlace<'_> {
@@ -642,6 +643,7 @@ impl InPlace<'_> {
             InPlace::NotSet => &[],
             InPlace::Whole(b) => b,
             InPlace::Part(b, range) => &b[range.clone()],
+            InPlace::Static(s) => s,
         }
     }
 
@@ -659,6 +661,7 @@ impl InPlace<'_> {
             InPlace::NotSet => Bytes::new(),
             InPlace::Whole(b) => (*b).clone(),
             InPlace::Part(b, range) => b.slice(range.clone()),
+            InPlace::Static(s) => Bytes::from_static(s),
         }
     }
 }

@@ -81,6 +81,14 @@ pub fn string_field(b: BVar) -> Option<StringField> {
     })
 }
 
+/// The STRING variables the state holds as `'static` slices, read in place.
+pub fn static_field(b: BVar) -> Option<fn(&ReqState) -> &'static [u8]> {
+    match b {
+        BVar::FastlyInfoState => Some(|st| st.fastly_state.as_bytes()),
+        _ => None,
+    }
+}
+
 /// The state field an INTEGER variable is, for the ones [`get`] reads straight from the
 /// state (statuses, `req.restarts`).
 pub fn int_field(b: BVar) -> Option<fn(&ReqState) -> i64> {

@@ -833,6 +833,8 @@ enum Src {
     Field(StringField),
     /// Part of a URL (`req.url.ext`): readable in place, but only as a slice.
     UrlPart(StringField, UrlPart),
+    /// A string the state names by a `'static` slice (`fastly_info.state`).
+    Static(fn(&ReqState) -> &'static [u8]),
 }
 
 impl Src {
@@ -844,10 +846,13 @@ impl Src {
             Expr::Var(Var::Header(obj, name)) => Src::Header(*obj, HeaderName::new(name.clone())),
             Expr::Var(Var::Builtin(b)) => match vars::string_field(*b) {
                 Some(field) => Src::Field(field),
-                None => {
-                    let (url, part) = vars::url_field(*b)?;
-                    Src::UrlPart(url, part)
-                }
+                None => match vars::static_field(*b) {
+                    Some(field) => Src::Static(field),
+                    None => {
+                        let (url, part) = vars::url_field(*b)?;
+                        Src::UrlPart(url, part)
+                    }
+                },
             },
             _ => return None,
         })
@@ -865,12 +870,13 @@ impl Src {
             },
             Src::Header(obj, name) => Some(st.message(*obj).headers.get_named(name)),
             Src::Field(field) => Some(Some(field(st))),
-            Src::UrlPart(..) => None,
+            Src::UrlPart(..) | Src::Static(_) => None,
         }
     }
 
     fn in_place<'s>(&'s self, st: &'s ReqState, frame: &'s [Value]) -> Option<InPlace<'s>> {
         match self {
+            Src::Static(field) => Some(InPlace::Static(field(st))),
             Src::UrlPart(url, part) => {
                 let url = url(st);
                 Some(InPlace::Part(url, vars::url_part(url, *part)))
@@ -911,6 +917,10 @@ mod tests {
         "beresp.status <= 199",
         "beresp.status > 100",
         "req.restarts == 0",
+        r#"fastly_info.state ~ "^MISS""#,
+        r#"fastly_info.state ~ "^HIT""#,
+        r#"fastly_info.state == "MISS""#,
+        r#"fastly_info.state != req.http.Host"#,
         "var.n > 3",
         r#"req.http.Host ~ "^www\.(.+)$""#,
         r#"req.url.qs ~ "(?:^|&)(?:utm_[a-z]+|gclid)=""#,
@@ -978,6 +988,7 @@ mod tests {
         st.req.url = Bytes::from_static(b"/products/shoes?utm_source=x&size=42");
         st.client_ip = "198.18.0.20".parse().unwrap();
         st.beresp.status = 503;
+        st.fastly_state = "MISS";
         for (n, v) in [
             ("Host", "www.example.com"),
             ("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) Mobile/15E148"),
