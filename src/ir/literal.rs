@@ -17,7 +17,7 @@
 //! Invariant: for every pattern it accepts, [`LiteralSet::find`] gives PCRE2's answer
 //! (match or not, and the span of `re.group.0`) for every subject; it never panics.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{packed, AhoCorasick, MatchKind};
 use memchr::memmem;
 
 /// Most strings a pattern may expand to; a bigger set stays with PCRE2.
@@ -62,10 +62,10 @@ enum Mode {
     /// Unanchored, one case-sensitive string.
     Substring(Box<memmem::Finder<'static>>),
     /// Unanchored: the leftmost start, and there the first string in order. Under `(?i)`
-    /// the automaton holds the strings in lower case and searches a lower-cased copy of
+    /// the searcher holds the strings in lower case and searches a lower-cased copy of
     /// the subject (same offsets): aho-corasick's own case-insensitive mode rules out its
     /// SIMD prefilter and walks every byte, as slow as PCRE2 on a long User-Agent.
-    Search(AhoCorasick),
+    Search(SetSearch),
     /// `^`, or an unanchored set containing the empty string (which matches at 0): the
     /// first string in order that is a prefix of the subject.
     Prefix,
@@ -73,6 +73,24 @@ enum Mode {
     Whole,
     /// `...$` without `^`: the leftmost string ending at the end or before a final `\n`.
     Suffix,
+}
+
+/// The unanchored search for a set of strings: aho-corasick's packed (SIMD) searcher
+/// called directly, which a few strings fit, without the automaton's dispatch around it;
+/// the full automaton for the sets it does not take.
+#[derive(Debug, Clone)]
+enum SetSearch {
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl SetSearch {
+    fn find(&self, subject: &[u8]) -> Option<(usize, usize)> {
+        match self {
+            SetSearch::Packed(searcher) => searcher.find(subject).map(|m| (m.start(), m.end())),
+            SetSearch::Automaton(ac) => ac.find(subject).map(|m| (m.start(), m.end())),
+        }
+    }
 }
 
 impl LiteralSet {
@@ -116,8 +134,19 @@ impl LiteralSet {
                 Mode::Substring(Box::new(memmem::Finder::new(&strings[0]).into_owned()))
             }
             (false, false) => {
-                let folded = strings.iter().map(|s| if caseless { s.to_ascii_lowercase() } else { s.clone() });
-                Mode::Search(AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(folded).ok()?)
+                let folded: Vec<Vec<u8>> =
+                    strings.iter().map(|s| if caseless { s.to_ascii_lowercase() } else { s.clone() }).collect();
+                let packed = packed::Config::new()
+                    .match_kind(packed::MatchKind::LeftmostFirst)
+                    .builder()
+                    .extend(&folded)
+                    .build();
+                Mode::Search(match packed {
+                    Some(searcher) => SetSearch::Packed(searcher),
+                    None => SetSearch::Automaton(
+                        AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(&folded).ok()?,
+                    ),
+                })
             }
         };
         let lengths = strings.iter().fold(0, |m, s| m | length_bit(s.len()));
@@ -173,9 +202,9 @@ impl LiteralSet {
                     &mut heap[..]
                 };
                 let folded = crate::interp::ascii::fold_onto(room, subject);
-                ac.find(folded).map(|m| (m.start(), m.end()))
+                ac.find(folded)
             }
-            Mode::Search(ac) => ac.find(subject).map(|m| (m.start(), m.end())),
+            Mode::Search(ac) => ac.find(subject),
             Mode::Prefix => self
                 .strings
                 .iter()
