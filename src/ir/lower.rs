@@ -35,6 +35,8 @@ pub fn compile_with(unit: &ast::SourceUnit, model: &Model, testing: bool) -> (Pr
         names: Names::default(),
         regex_index: HashMap::new(),
         testing,
+        // `lacquer test` reads variables by name while running (`testing.inspect`).
+        reads_whole_match: testing,
     };
     c.declarations(unit, model);
     for decl in &unit.decls {
@@ -52,6 +54,11 @@ pub fn compile_with(unit: &ast::SourceUnit, model: &Model, testing: bool) -> (Pr
             regex.set_bit = bit;
         }
         c.program.prefilter_set = Some(set);
+    }
+    if !c.reads_whole_match {
+        for regex in &mut c.program.regexes {
+            regex.whole_match_unread();
+        }
     }
     c.program.code = crate::interp::compile_code(&c.program);
     (c.program, c.diags)
@@ -74,6 +81,9 @@ struct Compiler {
     diags: Vec<Diagnostic>,
     names: Names,
     regex_index: HashMap<String, u32>,
+    /// Whether the program reads `re.group.0` (when it does not, a match of a regex
+    /// without groups need not say where it lies).
+    reads_whole_match: bool,
     /// `lacquer test` mode (see [`compile_with`]).
     testing: bool,
 }
@@ -490,7 +500,9 @@ impl Compiler {
                 });
             }
             if m.def.name == "re.group.{N}" {
-                return Some((Var::ReGroup(param.parse().unwrap_or(0)), Type::String));
+                let n = param.parse().unwrap_or(0);
+                self.reads_whole_match |= n == 0;
+                return Some((Var::ReGroup(n), Type::String));
             }
             if let Some(rest) = m.def.name.strip_prefix("ratecounter.{NAME}.") {
                 if let Some(&rc) = self.names.ratecounters.get(param) {

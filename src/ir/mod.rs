@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use bytes::Bytes;
 
 pub mod acl;
+pub mod automaton;
 pub mod intern;
 pub mod literal;
 mod lower;
@@ -632,6 +633,10 @@ pub struct Regex {
     /// When the pattern is a literal prefix and the rest of the line in a group
     /// (`^www\.(.+)$`), the matcher that answers in PCRE2's place (`literal.rs`).
     prefix_group: Option<literal::PrefixGroup>,
+    /// In a program that never reads `re.group.0`, for a pattern without capture groups
+    /// whose syntax reads the same to `regex-syntax`: the automaton that answers `~` in
+    /// PCRE2's place, saying only whether it matches (`automaton.rs`).
+    automaton: Option<automaton::Automaton>,
     /// Whether the pattern has capture groups (beyond the whole match); asked once, as
     /// PCRE2 answers it with a pattern-info call.
     has_groups: bool,
@@ -668,9 +673,19 @@ impl Regex {
             prefilter: if prefix_group.is_some() { None } else { prefilter::for_pattern(pattern) },
             set_bit: None,
             literal: if has_groups { None } else { literal::LiteralSet::for_pattern(pattern) },
+            automaton: None,
             prefix_group,
             locations: std::sync::Mutex::new(Vec::new()),
         })
+    }
+
+    /// For a program that never reads `re.group.0`: a match of this regex then leaves
+    /// nothing readable but whether it matched, which an automaton can answer for
+    /// patterns without capture groups (`automaton.rs`).
+    pub fn whole_match_unread(&mut self) {
+        if !self.has_groups && self.literal.is_none() {
+            self.automaton = automaton::Automaton::for_pattern(&self.pattern);
+        }
     }
 
     /// The literal set that answers `~` for this pattern in PCRE2's place, if it has one.
@@ -706,6 +721,14 @@ impl Regex {
         }
         if prefilter && self.prefilter.as_ref().is_some_and(|p| !p.may_match(subject)) {
             return Ok(false);
+        }
+        if let Some(found) = self.automaton.as_ref().and_then(|a| a.is_match(subject)) {
+            // Only in programs that never read `re.group.0`: where the match lies is
+            // not kept.
+            if found {
+                spans.set_whole((0, 0));
+            }
+            return Ok(found);
         }
         if !self.has_groups {
             // No capture groups: only `re.group.0`, and PCRE2's pooled match data does.
@@ -800,6 +823,45 @@ mod tests {
         assert_eq!((b.get(1), b.get(2), b.get(3)), (None, None, Some((4, 5))));
         b.set(RE_GROUPS, Some((0, 1)));
         assert_eq!(b.get(RE_GROUPS), None);
+    }
+
+    /// Runs `vcl_recv` of `src` on a request for `url` and returns `req.http.X-Out`.
+    fn recv_out(src: &str, url: &'static str) -> Option<bytes::Bytes> {
+        let program = compile_for_tests(src);
+        let mut st = crate::interp::state::ReqState::default();
+        st.req.url = bytes::Bytes::from_static(url.as_bytes());
+        crate::interp::run(&program, SubKind::Recv, &mut st, &crate::interp::Runtime::default()).unwrap();
+        st.req.headers.get(b"X-Out").cloned()
+    }
+
+    #[test]
+    fn an_automaton_answers_only_where_the_whole_match_is_never_read() {
+        let pattern = "(?:^|&)(?:utm_[a-z]+|gclid)=";
+        // Nothing reads re.group.0: the automaton says whether it matches, and a match
+        // still leaves re.group.1 unset (Fastly: groups the pattern lacks are not set).
+        let unread = format!(
+            r#"sub vcl_recv {{
+              if (req.url ~ "^/(a)") {{ }}
+              if (req.url.qs ~ "{pattern}") {{ set req.http.X-Out = "match:" + if(re.group.1, "stale", "unset"); }}
+              else {{ set req.http.X-Out = "none"; }}
+            }}"#
+        );
+        let program = compile_for_tests(&unread);
+        let idx = program.regexes.iter().position(|r| r.pattern == pattern).unwrap();
+        assert!(program.regexes[idx].automaton.is_some());
+        assert_eq!(recv_out(&unread, "/a?x=1&utm_source=y").as_deref(), Some(&b"match:unset"[..]));
+        assert_eq!(recv_out(&unread, "/a?x=1&utm_=y").as_deref(), Some(&b"none"[..]));
+        assert_eq!(recv_out(&unread, "/a?gclid=1").as_deref(), Some(&b"match:unset"[..]));
+
+        // A program that reads re.group.0 gets PCRE2's span.
+        let read = format!(
+            r#"sub vcl_recv {{
+              if (req.url.qs ~ "{pattern}") {{ set req.http.X-Out = re.group.0; }}
+            }}"#
+        );
+        let program = compile_for_tests(&read);
+        assert!(program.regexes.iter().all(|r| r.automaton.is_none()));
+        assert_eq!(recv_out(&read, "/a?x=1&utm_source=y").as_deref(), Some(&b"&utm_source="[..]));
     }
 
     #[test]
