@@ -298,8 +298,8 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
             })
         }
         StmtKind::If { branches, otherwise } => {
-            let mut branches: Vec<(TestFn, Block)> =
-                branches.iter().map(|(c, b)| (test(cx, c), block(cx, b))).collect();
+            let mut branches: Vec<(Cond, Block)> =
+                branches.iter().map(|(c, b)| (Cond::of(cx, c), block(cx, b))).collect();
             let otherwise = block(cx, otherwise);
             // The commonest shape, `if (...) { ... }`, without the loop over branches or
             // an empty `else` to run.
@@ -309,18 +309,18 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                     // frame: counted, marked, called.
                     return match Arm::of(body) {
                         one @ Arm::One { .. } => {
-                            Box::new(move |m| if cond(m)?.yes() { one.run(m) } else { Ok(Flow::Next) })
+                            Box::new(move |m| if cond.holds(m)? { one.run(m) } else { Ok(Flow::Next) })
                         }
-                        Arm::Many(body) => Box::new(move |m| if cond(m)?.yes() { body.run(m) } else { Ok(Flow::Next) }),
-                        Arm::Empty => Box::new(move |m| cond(m).map(|_| Flow::Next)),
+                        Arm::Many(body) => Box::new(move |m| if cond.holds(m)? { body.run(m) } else { Ok(Flow::Next) }),
+                        Arm::Empty => Box::new(move |m| cond.holds(m).map(|_| Flow::Next)),
                     };
                 }
             }
-            let branches: Box<[(TestFn, Arm)]> = branches.into_iter().map(|(c, b)| (c, Arm::of(b))).collect();
+            let branches: Box<[(Cond, Arm)]> = branches.into_iter().map(|(c, b)| (c, Arm::of(b))).collect();
             let otherwise = Arm::of(otherwise);
             Box::new(move |m| {
                 for (cond, body) in branches.iter() {
-                    if cond(m)?.yes() {
+                    if cond.holds(m)? {
                         return body.run(m);
                     }
                 }
@@ -417,16 +417,51 @@ fn opt_eq(a: Option<&[u8]>, b: Option<&[u8]>) -> bool {
 }
 
 /// A condition, straight to a [`Truth`].
+/// An `if`'s condition: whether a header is there (the commonest test) read in the `if`
+/// itself, anything else through its closure.
+enum Cond {
+    /// `req.http.X` (`true`) or `!req.http.X` (`false`).
+    Header(Obj, HeaderName, bool),
+    Test(TestFn),
+}
+
+impl Cond {
+    fn of(cx: &Cx<'_>, e: &Expr) -> Cond {
+        match e {
+            Expr::Var(Var::Header(obj, name)) => Cond::Header(*obj, HeaderName::new(name.clone()), true),
+            Expr::Not(inner) => match &**inner {
+                Expr::Var(Var::Header(obj, name)) => Cond::Header(*obj, HeaderName::new(name.clone()), false),
+                _ => Cond::Test(test(cx, e)),
+            },
+            _ => Cond::Test(test(cx, e)),
+        }
+    }
+
+    #[inline(always)]
+    fn holds(&self, m: &mut Machine<'_>) -> Result<bool, Fault> {
+        match self {
+            Cond::Header(obj, name, present) => Ok(m.state.message(*obj).headers.get_named(name).is_some() == *present),
+            Cond::Test(test) => Ok(test(m)?.yes()),
+        }
+    }
+}
+
 fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
     match e {
         Expr::Var(Var::Header(obj, name)) => {
             let (obj, name) = (*obj, HeaderName::new(name.clone()));
             Box::new(move |m| yes(m.state.message(obj).headers.get_named(&name).is_some()))
         }
-        Expr::Not(inner) => {
-            let inner = test(cx, inner);
-            Box::new(move |m| yes(!inner(m)?.yes()))
-        }
+        Expr::Not(inner) => match &**inner {
+            Expr::Var(Var::Header(obj, name)) => {
+                let (obj, name) = (*obj, HeaderName::new(name.clone()));
+                Box::new(move |m| yes(m.state.message(obj).headers.get_named(&name).is_none()))
+            }
+            _ => {
+                let inner = test(cx, inner);
+                Box::new(move |m| yes(!inner(m)?.yes()))
+            }
+        },
         Expr::And(ops) => {
             let ops: Box<[TestFn]> = ops.iter().map(|o| test(cx, o)).collect();
             Box::new(move |m| {
