@@ -129,8 +129,9 @@ struct Machine<'a> {
 #[derive(Default)]
 struct SubjectLiterals {
     /// The string, held so that no other string can take its place at its address
-    /// meanwhile (it is recognised by address and length).
-    subject: Bytes,
+    /// meanwhile (it is recognised by address and length); `None` before the first test,
+    /// so that a machine that tests nothing drops nothing here.
+    subject: Option<Bytes>,
     tests: u32,
     scanned: bool,
     present: smallvec::SmallVec<[u64; 8]>,
@@ -149,8 +150,12 @@ impl SubjectLiterals {
         if bytes.is_empty() {
             return None;
         }
-        if !std::ptr::eq(self.subject.as_ptr(), bytes.as_ptr()) || self.subject.len() != bytes.len() {
-            self.subject = s.to_bytes();
+        if !self
+            .subject
+            .as_ref()
+            .is_some_and(|held| std::ptr::eq(held.as_ptr(), bytes.as_ptr()) && held.len() == bytes.len())
+        {
+            self.subject = Some(s.to_bytes());
             self.tests = 0;
             self.scanned = false;
         }
