@@ -185,6 +185,25 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
     match kind {
         StmtKind::Set { place: Place::Var(Var::Header(obj, name)), op: AssignOp::Assign, value } => {
             let (obj, name) = (*obj, HeaderName::new(name.clone()));
+            // The commonest sources, a constant and another header, each in a closure of
+            // its own: no choice of source or locals frame at run time.
+            match Src::of(value) {
+                Some(Src::Const(c)) => {
+                    let c = c.unwrap_or_default();
+                    return Box::new(move |m| {
+                        m.state.message_mut(obj).headers.set_named(&name, c.clone());
+                        Ok(Flow::Next)
+                    });
+                }
+                Some(Src::Header(from, from_name)) => {
+                    return Box::new(move |m| {
+                        let v = m.state.message(from).headers.get_named(&from_name).cloned().unwrap_or_default();
+                        m.state.message_mut(obj).headers.set_named(&name, v);
+                        Ok(Flow::Next)
+                    });
+                }
+                _ => {}
+            }
             let (src, value) = (Src::of(value), value_fn(cx, value));
             Box::new(move |m| {
                 // A string the program or the state holds is shared, not copied.
