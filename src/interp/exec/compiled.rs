@@ -550,6 +550,19 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
             Some(src) => {
                 let (negate, regex, whole) = (*negate, *regex, e.clone());
                 match cx.program.regexes.get(regex as usize).and_then(|r| r.literal()).cloned() {
+                    // A pattern that is a set of strings tested on a header (the commonest
+                    // test): the header read in place, not set tested as "".
+                    Some(set) if matches!(src, Src::Header(..)) => {
+                        let Src::Header(obj, name) = src else { return fallback_test(e) };
+                        Box::new(move |m| {
+                            let value = m.state.message(obj).headers.get_named(&name);
+                            let Some(span) = set.find(value.map_or(&[][..], |v| &v[..])) else { return yes(negate) };
+                            let subject = value.cloned().unwrap_or_default();
+                            m.save_groups();
+                            m.state.re_groups.record_whole(subject, span);
+                            yes(!negate)
+                        })
+                    }
                     // A pattern that is a set of strings: searched for in place, and only a
                     // match copies the subject out (for `re.group.0`).
                     Some(set) => Box::new(move |m| {
