@@ -59,6 +59,26 @@ sub test_cookie_subfields {
   assert.equal(req.http.Cookie, "session=rotated; consent");
 }
 
+// @suite: a header written from a subfield, another header or a string field
+sub test_header_copies {
+  set req.http.Cookie = "theme=dark; session=abc123; consent";
+  set req.http.X-Theme = req.http.Cookie:theme;
+  assert.equal(req.http.X-Theme, "dark");
+  // A subfield without a value reads as "", one that is missing as not set; both write
+  // an empty header (not set is "" on the right of `set`).
+  set req.http.X-Consent = req.http.Cookie:consent;
+  assert.equal(req.http.X-Consent, "");
+  set req.http.X-Missing = req.http.Cookie:missing;
+  assert.equal(req.http.X-Missing, "");
+
+  set req.http.X-Copy = req.http.X-Theme;
+  assert.equal(req.http.X-Copy, "dark");
+  set req.http.X-Copy = req.http.X-Nope;
+  assert.equal(req.http.X-Copy, "");
+  set req.http.X-Method = req.method;
+  assert.equal(req.http.X-Method, req.method);
+}
+
 // @suite: other headers' subfields are separated by commas
 sub test_comma_subfields {
   set req.http.Cache-Control = "public, max-age=60";

@@ -202,7 +202,24 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                         Ok(Flow::Next)
                     });
                 }
+                Some(Src::Field(field)) => {
+                    return Box::new(move |m| {
+                        let v = field(m.state).clone();
+                        m.state.message_mut(obj).headers.set_named(&name, v);
+                        Ok(Flow::Next)
+                    });
+                }
                 _ => {}
+            }
+            // `set req.http.X = req.http.Cookie:name`: the subfield sliced from the header.
+            if let Expr::Var(Var::HeaderField(from, from_name, key)) = value {
+                let (from, key) = (*from, vars::FieldKey::new(key.clone(), vars::separator(from_name)));
+                let from_name = HeaderName::new(from_name.clone());
+                return Box::new(move |m| {
+                    let v = m.state.message(from).headers.get_named(&from_name).and_then(|v| key.get(v));
+                    m.state.message_mut(obj).headers.set_named(&name, v.unwrap_or_default());
+                    Ok(Flow::Next)
+                });
             }
             let (src, value) = (Src::of(value), value_fn(cx, value));
             Box::new(move |m| {
