@@ -566,23 +566,20 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
         Expr::Match { negate, subject, regex } => match Src::of(subject) {
             Some(src) => {
                 let (negate, regex, whole) = (*negate, *regex, e.clone());
-                match cx.program.regexes.get(regex as usize).and_then(|r| r.literal()).cloned() {
+                match (cx.program.regexes.get(regex as usize).and_then(|r| r.literal()).cloned(), src) {
                     // A pattern that is a set of strings tested on a header (the commonest
                     // test): the header read in place, not set tested as "".
-                    Some(set) if matches!(src, Src::Header(..)) => {
-                        let Src::Header(obj, name) = src else { return fallback_test(e) };
-                        Box::new(move |m| {
-                            let value = m.state.message(obj).headers.get_named(&name);
-                            let Some(span) = set.find(value.map_or(&[][..], |v| &v[..])) else { return yes(negate) };
-                            let subject = value.cloned().unwrap_or_default();
-                            m.save_groups();
-                            m.state.re_groups.record_whole(subject, span);
-                            yes(!negate)
-                        })
-                    }
+                    (Some(set), Src::Header(obj, name)) => Box::new(move |m| {
+                        let value = m.state.message(obj).headers.get_named(&name);
+                        let Some(span) = set.find(value.map_or(&[][..], |v| &v[..])) else { return yes(negate) };
+                        let subject = value.cloned().unwrap_or_default();
+                        m.save_groups();
+                        m.state.re_groups.record_whole(subject, span);
+                        yes(!negate)
+                    }),
                     // A pattern that is a set of strings: searched for in place, and only a
                     // match copies the subject out (for `re.group.0`).
-                    Some(set) => Box::new(move |m| {
+                    (Some(set), src) => Box::new(move |m| {
                         let found = match src.in_place(m.state, &m.locals[m.base..]) {
                             Some(s) => set.find(s.bytes()).map(|span| (s.to_bytes(), span)),
                             None => return yes(m.eval(&whole)?.truthy()),
@@ -596,7 +593,7 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                             None => negate,
                         })
                     }),
-                    None => {
+                    (None, src) => {
                         let bit = cx.program.regexes.get(regex as usize).and_then(|r| r.set_bit);
                         Box::new(move |m| {
                             let found = match src.in_place(m.state, &m.locals[m.base..]) {
@@ -611,7 +608,7 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                     }
                 }
             }
-            // A computed subject (`fastly_info.state`, a function's result): evaluated, then
+            // A computed subject (a function's result, a concatenation): evaluated, then
             // matched.
             None => {
                 let (negate, regex, subject) = (*negate, *regex, value_fn(cx, subject));
