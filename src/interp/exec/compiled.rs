@@ -452,7 +452,6 @@ fn opt_eq(a: Option<&[u8]>, b: Option<&[u8]>) -> bool {
     }
 }
 
-/// A condition, straight to a [`Truth`].
 /// An `if`'s condition: whether a header is there (the commonest test) read in the `if`
 /// itself, anything else through its closure.
 enum Cond {
@@ -480,24 +479,27 @@ impl Cond {
             Cond::Test(test) => Ok(test(m)?.yes()),
         }
     }
+
+    /// The condition as a closure of its own (an operand of `&&`, `||`, `if()`).
+    fn into_test(self) -> TestFn {
+        match self {
+            Cond::Header(..) => Box::new(move |m| yes(self.holds(m)?)),
+            Cond::Test(test) => test,
+        }
+    }
 }
 
+/// A condition, straight to a [`Truth`].
 fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
     match e {
-        Expr::Var(Var::Header(obj, name)) => {
-            let (obj, name) = (*obj, HeaderName::new(name.clone()));
-            Box::new(move |m| yes(m.state.message(obj).headers.get_named(&name).is_some()))
+        // `req.http.X` and `!req.http.X`, as an `if` reads them ([`Cond::of`] makes
+        // nothing but a header test of these).
+        Expr::Var(Var::Header(..)) => Cond::of(cx, e).into_test(),
+        Expr::Not(inner) if matches!(**inner, Expr::Var(Var::Header(..))) => Cond::of(cx, e).into_test(),
+        Expr::Not(inner) => {
+            let inner = test(cx, inner);
+            Box::new(move |m| yes(!inner(m)?.yes()))
         }
-        Expr::Not(inner) => match &**inner {
-            Expr::Var(Var::Header(obj, name)) => {
-                let (obj, name) = (*obj, HeaderName::new(name.clone()));
-                Box::new(move |m| yes(m.state.message(obj).headers.get_named(&name).is_none()))
-            }
-            _ => {
-                let inner = test(cx, inner);
-                Box::new(move |m| yes(!inner(m)?.yes()))
-            }
-        },
         Expr::And(ops) => {
             let ops: Box<[TestFn]> = ops.iter().map(|o| test(cx, o)).collect();
             Box::new(move |m| {
