@@ -34,12 +34,14 @@ pub fn run(program: &Program, kind: SubKind, state: &mut ReqState, runtime: &Run
         _ => {}
     }
     let Some(idx) = program.entries[kind as usize] else { return Ok(Action::default_for(kind)) };
-    let mut m = Machine::new(program, runtime, state, None);
-    Ok(match m.call_at(idx, 0)? {
-        Flow::Action => m.action.take(),
-        _ => None,
-    }
-    .unwrap_or_else(|| Action::default_for(kind)))
+    with_workspace(|ws| {
+        let mut m = Machine::new(program, runtime, state, ws, None);
+        Ok(match m.call_at(idx, 0)? {
+            Flow::Action => m.action.take(),
+            _ => None,
+        }
+        .unwrap_or_else(|| Action::default_for(kind)))
+    })
 }
 
 /// Runs any subroutine by index (tests call custom subroutines directly) and returns
@@ -52,11 +54,13 @@ pub fn run_sub(
     runtime: &Runtime,
     coverage: Option<&mut Vec<Vec<bool>>>,
 ) -> Result<(Option<Action>, Option<Value>), Fault> {
-    let mut m = Machine::new(program, runtime, state, coverage);
-    Ok(match m.call(sub, args)? {
-        Flow::Action => (m.action.take(), None),
-        Flow::Return => (None, m.returned.take()),
-        _ => (None, None),
+    with_workspace(|ws| {
+        let mut m = Machine::new(program, runtime, state, ws, coverage);
+        Ok(match m.call(sub, args)? {
+            Flow::Action => (m.action.take(), None),
+            Flow::Return => (None, m.returned.take()),
+            _ => (None, None),
+        })
     })
 }
 
@@ -82,27 +86,86 @@ enum Flow {
     Fallthrough,
 }
 
-/// Local variable slots of the subroutines on the call stack; inline for typical VCL, so
-/// running a subroutine does not allocate.
-type Locals = smallvec::SmallVec<[Value; 16]>;
+/// The buffers a machine works in, kept per thread and reused by every subroutine run on
+/// it: starting a subroutine builds and drops nothing here, and after the first request
+/// a thread's runs do not allocate for them. Each run starts from [`Workspace::tidy`].
+struct Workspace {
+    /// The locals of every invocation on the call stack, one frame after another.
+    locals: Vec<Value>,
+    /// Where concatenations are built before their one exactly sized copy; nested ones
+    /// stack on top of each other.
+    scratch: Vec<u8>,
+    /// Where a regex match just found its groups (filled by the match, copied into
+    /// `re.group.*` when it succeeds).
+    spans: GroupSpans,
+    /// Groups of outer frames, saved when a callee first recorded its own: `(owner,
+    /// groups)`, restored when the callee returns.
+    saved_groups: Vec<(u32, crate::interp::state::ReGroups)>,
+    /// Which of the program's prefilter literals the string being tested contains.
+    literals: SubjectLiterals,
+}
 
-/// Where concatenations are built before their one exactly sized copy; nested ones
-/// stack on top of each other.
-type Scratch = smallvec::SmallVec<[u8; 512]>;
+/// Scratch capacity a thread keeps between runs; a run that built a longer string gives
+/// the excess back.
+const SCRATCH_KEPT: usize = 64 * 1024;
+
+impl Workspace {
+    const fn new() -> Workspace {
+        Workspace {
+            locals: Vec::new(),
+            scratch: Vec::new(),
+            spans: GroupSpans::NONE,
+            saved_groups: Vec::new(),
+            literals: SubjectLiterals::new(),
+        }
+    }
+
+    /// Ready for a new run: a run that ended early (a fault, a panic) may have left a
+    /// frame or a partial string, and what the last run learned about its strings'
+    /// literals is forgotten (each run learns its own).
+    #[inline(always)]
+    fn tidy(&mut self) {
+        self.locals.clear();
+        self.scratch.clear();
+        if self.scratch.capacity() > SCRATCH_KEPT {
+            self.scratch.shrink_to(SCRATCH_KEPT);
+        }
+        self.saved_groups.clear();
+        self.literals.forget();
+    }
+}
+
+thread_local! {
+    static WORKSPACE: std::cell::RefCell<Workspace> = const { std::cell::RefCell::new(Workspace::new()) };
+}
+
+/// Runs `f` in this thread's workspace; a run inside a run (`lacquer test` calling
+/// subroutines from a mock) gets a workspace of its own.
+#[inline(always)]
+fn with_workspace<R>(f: impl FnOnce(&mut Workspace) -> R) -> R {
+    WORKSPACE.with(|cell| {
+        let mut own = None;
+        let mut shared = cell.try_borrow_mut();
+        // One call of `f`, so that it is inlined here.
+        let ws = match &mut shared {
+            Ok(ws) => {
+                ws.tidy();
+                &mut **ws
+            }
+            Err(_) => own.insert(Workspace::new()),
+        };
+        f(ws)
+    })
+}
 
 struct Machine<'a> {
     program: &'a Program,
     runtime: &'a Runtime,
     state: &'a mut ReqState,
+    ws: &'a mut Workspace,
     steps: u64,
-    /// The locals of every invocation on the call stack, one frame after another.
-    locals: Locals,
-    scratch: Scratch,
-    /// Where the running subroutine's locals start in `locals`.
+    /// Where the running subroutine's locals start in `ws.locals`.
     base: usize,
-    /// Where a regex match just found its groups (filled by the match, copied into
-    /// `re.group.*` when it succeeds).
-    spans: GroupSpans,
     /// Statements executed, per subroutine and statement id (`lacquer test --coverage`).
     coverage: Option<&'a mut Vec<Vec<bool>>>,
     /// The value of the `return EXPR;` being unwound ([`Flow::Return`]).
@@ -115,32 +178,38 @@ struct Machine<'a> {
     depth: u32,
     /// The call depth whose match set the current `re.group.*`.
     groups_owner: u32,
-    /// Groups of outer frames, saved when a callee first recorded its own: `(owner,
-    /// groups)`, restored when the callee returns.
-    saved_groups: smallvec::SmallVec<[(u32, crate::interp::state::ReGroups); 2]>,
-    /// Which of the program's prefilter literals the string being tested contains.
-    literals: SubjectLiterals,
 }
 
 /// What the program's prefilter literals ([`Program::prefilter_set`]) say about the
 /// string being tested, kept while tests go on against the same string: after a few
 /// tests the string is scanned once for every literal, and each later test reads a bit
 /// instead of searching for its own literal.
-#[derive(Default)]
 struct SubjectLiterals {
     /// The string, held so that no other string can take its place at its address
-    /// meanwhile (it is recognised by address and length); `None` before the first test,
-    /// so that a machine that tests nothing drops nothing here.
+    /// meanwhile (it is recognised by address and length); `None` before a run's first
+    /// test, so that a run that tests nothing drops nothing here.
     subject: Option<Bytes>,
     tests: u32,
     scanned: bool,
-    present: smallvec::SmallVec<[u64; 8]>,
+    present: Vec<u64>,
 }
 
 /// Tests against one string after which it is scanned for every literal at once.
 const SCAN_AFTER: u32 = 3;
 
 impl SubjectLiterals {
+    const fn new() -> SubjectLiterals {
+        SubjectLiterals { subject: None, tests: 0, scanned: false, present: Vec::new() }
+    }
+
+    /// Forgets the string (a run learns about its own strings only).
+    #[inline(always)]
+    fn forget(&mut self) {
+        if self.subject.is_some() {
+            self.subject = None;
+        }
+    }
+
     /// For the regex whose literal is `bit`: `Some(false)` when the literal is not in
     /// `s` (no match possible), `Some(true)` when it is, `None` when not known yet (the
     /// regex checks its own prefilter).
@@ -178,6 +247,7 @@ impl<'a> Machine<'a> {
         program: &'a Program,
         runtime: &'a Runtime,
         state: &'a mut ReqState,
+        ws: &'a mut Workspace,
         mut coverage: Option<&'a mut Vec<Vec<bool>>>,
     ) -> Machine<'a> {
         if let Some(cov) = coverage.as_deref_mut() {
@@ -192,26 +262,22 @@ impl<'a> Machine<'a> {
             program,
             runtime,
             state,
+            ws,
             steps: 0,
-            locals: Locals::new(),
-            scratch: Scratch::new(),
             base: 0,
-            spans: GroupSpans::NONE,
             coverage,
             returned: None,
             action: None,
             goto: 0,
             depth: 0,
             groups_owner: 0,
-            saved_groups: smallvec::SmallVec::new(),
-            literals: SubjectLiterals::default(),
         }
     }
 
     /// Calls subroutine `idx` with `args` (`run_sub`: tests calling a subroutine directly).
     fn call(&mut self, idx: u32, args: Vec<Value>) -> Result<Flow, Fault> {
-        let base = self.locals.len();
-        self.locals.extend(args);
+        let base = self.ws.locals.len();
+        self.ws.locals.extend(args);
         self.call_at(idx, base)
     }
 
@@ -227,22 +293,22 @@ impl<'a> Machine<'a> {
         };
         let program = self.program;
         let (Some(sub), Some(code)) = (program.subs.get(idx as usize), program.code.get(idx as usize)) else {
-            self.locals.truncate(base);
+            self.ws.locals.truncate(base);
             return Ok(Flow::Next);
         };
-        let (given, slots) = (self.locals.len() - base, sub.slot_init.len());
+        let (given, slots) = (self.ws.locals.len() - base, sub.slot_init.len());
         // Most subroutines a request calls take no arguments and have no locals: their
         // frame is empty and nothing is pushed or dropped.
         if given != slots {
             match sub.slot_init.get(given..) {
-                Some(rest) => self.locals.extend(rest.iter().cloned()),
-                None => self.locals.truncate(base + slots),
+                Some(rest) => self.ws.locals.extend(rest.iter().cloned()),
+                None => self.ws.locals.truncate(base + slots),
             }
         }
         let saved = std::mem::replace(&mut self.base, base);
         let result = code.run(self);
         if slots != 0 || given != 0 {
-            self.locals.truncate(base);
+            self.ws.locals.truncate(base);
         }
         self.base = saved;
         result
@@ -257,7 +323,7 @@ impl<'a> Machine<'a> {
         self.depth += 1;
         let flow = self.call_at(idx, base);
         if self.groups_owner == self.depth {
-            if let Some((owner, groups)) = self.saved_groups.pop() {
+            if let Some((owner, groups)) = self.ws.saved_groups.pop() {
                 self.state.re_groups = groups;
                 self.groups_owner = owner;
             }
@@ -271,7 +337,7 @@ impl<'a> Machine<'a> {
     #[inline(always)]
     fn save_groups(&mut self) {
         if self.groups_owner != self.depth {
-            self.saved_groups.push((self.groups_owner, self.state.re_groups.clone()));
+            self.ws.saved_groups.push((self.groups_owner, self.state.re_groups.clone()));
             self.groups_owner = self.depth;
         }
     }
@@ -284,12 +350,12 @@ impl<'a> Machine<'a> {
         n: usize,
         mut arg: impl FnMut(&mut Self, usize) -> Result<Value, Fault>,
     ) -> Result<Flow, Fault> {
-        let base = self.locals.len();
+        let base = self.ws.locals.len();
         for i in 0..n {
             match arg(self, i) {
-                Ok(v) => self.locals.push(v),
+                Ok(v) => self.ws.locals.push(v),
                 Err(e) => {
-                    self.locals.truncate(base);
+                    self.ws.locals.truncate(base);
                     return Err(e);
                 }
             }
@@ -318,7 +384,7 @@ impl<'a> Machine<'a> {
 
     /// The running subroutine's locals.
     fn frame(&self) -> &[Value] {
-        &self.locals[self.base..]
+        &self.ws.locals[self.base..]
     }
 
     fn local(&self, slot: u16) -> Value {
@@ -384,14 +450,14 @@ impl<'a> Machine<'a> {
     }
 
     fn set_local(&mut self, slot: u16, v: Value) {
-        if let Some(s) = self.locals.get_mut(self.base + slot as usize) {
+        if let Some(s) = self.ws.locals.get_mut(self.base + slot as usize) {
             *s = v;
         }
     }
 
     fn read_place(&mut self, place: &Place) -> Value {
         match place {
-            Place::Local(slot) => self.locals.get(self.base + *slot as usize).cloned().unwrap_or(Value::NotSet),
+            Place::Local(slot) => self.ws.locals.get(self.base + *slot as usize).cloned().unwrap_or(Value::NotSet),
             Place::Var(var) => vars::get(self.state, self.program, self.runtime, var),
         }
     }
@@ -406,7 +472,7 @@ impl<'a> Machine<'a> {
     fn eval(&mut self, e: &Expr) -> Result<Value, Fault> {
         Ok(match e {
             Expr::Const(v) => v.clone(),
-            Expr::Local(slot) => self.locals.get(self.base + *slot as usize).cloned().unwrap_or(Value::NotSet),
+            Expr::Local(slot) => self.ws.locals.get(self.base + *slot as usize).cloned().unwrap_or(Value::NotSet),
             Expr::Var(var) => vars::get(self.state, self.program, self.runtime, var),
             Expr::Call { f, args, .. } => {
                 // Arguments live on the stack for the common case (at most six).
@@ -438,8 +504,8 @@ impl<'a> Machine<'a> {
                 // A string the state holds (`req.http.X ~ "..."`, `req.url.ext ~ ...`) is
                 // tested in place and copied out only when the match succeeds (its groups
                 // slice it); not set is tested as "".
-                let found = in_place(self.state, &self.locals[self.base..], subject)
-                    .map(|s| match_in_place(self.program, &s, *regex, &mut self.spans, None));
+                let found = in_place(self.state, &self.ws.locals[self.base..], subject)
+                    .map(|s| match_in_place(self.program, &s, *regex, &mut self.ws.spans, None));
                 let matched = match found {
                     Some(found) => self.finish_match(found),
                     None => {
@@ -492,7 +558,7 @@ impl<'a> Machine<'a> {
     /// round trip: `Some(Some(bytes))` for a string, `Some(None)` for not set, `None` when
     /// the expression has to be evaluated.
     fn peek<'e>(&'e self, e: &'e Expr) -> Option<Option<&'e Bytes>> {
-        peek(self.state, &self.locals[self.base..], e)
+        peek(self.state, &self.ws.locals[self.base..], e)
     }
 
     /// A concatenation, built in the scratch buffer (a part that is itself a concatenation
@@ -502,8 +568,8 @@ impl<'a> Machine<'a> {
             let p = &parts[i];
             // Strings held by the state or the program are appended in place (not set
             // renders as nothing).
-            match peek(m.state, &m.locals[m.base..], p) {
-                Some(Some(b)) => m.scratch.extend_from_slice(b),
+            match peek(m.state, &m.ws.locals[m.base..], p) {
+                Some(Some(b)) => m.ws.scratch.extend_from_slice(b),
                 Some(None) => {}
                 None => {
                     let v = m.eval(p)?;
@@ -523,15 +589,15 @@ impl<'a> Machine<'a> {
         n: usize,
         mut piece: impl FnMut(&mut Self, usize) -> Result<(), Fault>,
     ) -> Result<Bytes, Fault> {
-        let start = self.scratch.len();
+        let start = self.ws.scratch.len();
         for i in 0..n {
             if let Err(fault) = piece(self, i) {
-                self.scratch.truncate(start);
+                self.ws.scratch.truncate(start);
                 return Err(fault);
             }
         }
-        let out = Bytes::copy_from_slice(&self.scratch[start..]);
-        self.scratch.truncate(start);
+        let out = Bytes::copy_from_slice(&self.ws.scratch[start..]);
+        self.ws.scratch.truncate(start);
         Ok(out)
     }
 
@@ -539,7 +605,7 @@ impl<'a> Machine<'a> {
     /// intermediate string).
     fn push_piece(&mut self, v: &Value) {
         let program = self.program;
-        render_piece(v, program, |piece| self.scratch.extend_from_slice(piece));
+        render_piece(v, program, |piece| self.ws.scratch.extend_from_slice(piece));
     }
 
     /// Calls a builtin function with its converted arguments.
@@ -595,7 +661,8 @@ impl<'a> Machine<'a> {
     /// (match limit) counts as no match and sets `fastly.error`. The groups are slices of
     /// the subject, not copies.
     fn regex_match(&mut self, idx: u32, subject: &Bytes) -> bool {
-        let found = regex_groups(self.program, idx, subject, &mut self.spans).map(|hit| hit.then(|| subject.clone()));
+        let found =
+            regex_groups(self.program, idx, subject, &mut self.ws.spans).map(|hit| hit.then(|| subject.clone()));
         self.finish_match(found)
     }
 
@@ -605,7 +672,7 @@ impl<'a> Machine<'a> {
         match found {
             Ok(Some(subject)) => {
                 self.save_groups();
-                self.state.re_groups.record(subject, &self.spans);
+                self.state.re_groups.record(subject, &self.ws.spans);
                 true
             }
             Ok(None) => false,

@@ -260,7 +260,7 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                 // The key is taken out while the piece is read in place, so nothing is copied
                 // but the piece's bytes into the key.
                 let mut key = std::mem::take(&mut m.state.hash_input);
-                let appended = match src.as_ref().and_then(|s| s.in_place(m.state, &m.locals[m.base..])) {
+                let appended = match src.as_ref().and_then(|s| s.in_place(m.state, &m.ws.locals[m.base..])) {
                     Some(s) => {
                         vars::hash_append(&mut key, s.bytes());
                         true
@@ -582,7 +582,7 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                     // A pattern that is a set of strings: searched for in place, and only a
                     // match copies the subject out (for `re.group.0`).
                     (Some(set), src) => Box::new(move |m| {
-                        let found = match src.in_place(m.state, &m.locals[m.base..]) {
+                        let found = match src.in_place(m.state, &m.ws.locals[m.base..]) {
                             Some(s) => set.find(s.bytes()).map(|span| (s.to_bytes(), span)),
                             None => return yes(m.eval(&whole)?.truthy()),
                         };
@@ -598,10 +598,10 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                     (None, src) => {
                         let bit = cx.program.regexes.get(regex as usize).and_then(|r| r.set_bit);
                         Box::new(move |m| {
-                            let found = match src.in_place(m.state, &m.locals[m.base..]) {
+                            let found = match src.in_place(m.state, &m.ws.locals[m.base..]) {
                                 Some(s) => {
-                                    let known = bit.and_then(|bit| m.literals.check(m.program, bit, &s));
-                                    match_in_place(m.program, &s, regex, &mut m.spans, known)
+                                    let known = bit.and_then(|bit| m.ws.literals.check(m.program, bit, &s));
+                                    match_in_place(m.program, &s, regex, &mut m.ws.spans, known)
                                 }
                                 None => return yes(m.eval(&whole)?.truthy()),
                             };
@@ -770,7 +770,7 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
                 let mut out = Builder::new();
                 for piece in pieces.iter() {
                     match piece {
-                        Piece::Src(src, value) => match src.in_place(m.state, &m.locals[m.base..]) {
+                        Piece::Src(src, value) => match src.in_place(m.state, &m.ws.locals[m.base..]) {
                             Some(s) => out.push(s.bytes()),
                             None => out.render(&value(m)?, m.program),
                         },
@@ -825,7 +825,7 @@ fn table_lookup(cx: &Cx<'_>, name: &str, f: Builtin, args: &[(Expr, Conv)]) -> O
     let src = Src::of(key)?;
     // A key that is not a string in place (a local of another type) goes the general way.
     let general = call(cx, f, args);
-    Some(Box::new(move |m| match src.in_place(m.state, &m.locals[m.base..]) {
+    Some(Box::new(move |m| match src.in_place(m.state, &m.ws.locals[m.base..]) {
         Some(key) => Ok(lookup(m.program, key.bytes())),
         None => general(m),
     }))
@@ -1096,11 +1096,12 @@ mod tests {
             // subroutine's first statements set and `re.group.*` from an earlier match.
             let run = |f: &dyn Fn(&mut Machine<'_>) -> String| {
                 let mut st = state();
-                let mut m = Machine::new(&program, &runtime, &mut st, None);
-                m.locals.extend(sub.slot_init.iter().cloned());
-                m.locals[0] = Value::String(Bytes::from_static(b"abc"));
-                m.locals[2] = Value::Integer(7);
-                m.locals[3] = Value::Bool(true);
+                let mut ws = crate::interp::exec::Workspace::new();
+                let mut m = Machine::new(&program, &runtime, &mut st, &mut ws, None);
+                m.ws.locals.extend(sub.slot_init.iter().cloned());
+                m.ws.locals[0] = Value::String(Bytes::from_static(b"abc"));
+                m.ws.locals[2] = Value::Integer(7);
+                m.ws.locals[3] = Value::Bool(true);
                 m.regex_match(0, &Bytes::from_static(b"www.example.org"));
                 let out = f(&mut m);
                 format!("{out} groups={:?} error={:?}", st.re_groups, st.fastly_error)
