@@ -23,8 +23,15 @@ use memchr::memmem;
 /// Most strings a pattern may expand to; a bigger set stays with PCRE2.
 pub const MAX_STRINGS: usize = 64;
 
-/// Longest subject lower-cased on the stack for a caseless search (longer ones allocate).
-const FOLD_ON_STACK: usize = 256;
+/// Longest subject lower-cased in the thread's buffer for a caseless search (longer ones
+/// allocate).
+const FOLD_KEPT: usize = 8 * 1024;
+
+thread_local! {
+    /// Where caseless searches lower-case their subject: kept per thread, so a search
+    /// neither allocates nor clears a buffer first.
+    static FOLDED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// Deepest group nesting read (PCRE2 itself refuses beyond 250).
 const MAX_DEPTH: usize = 16;
@@ -192,18 +199,20 @@ impl LiteralSet {
         match &self.mode {
             Mode::Search(_) if subject.len() <= SHORT_SUBJECT => self.scan(subject),
             Mode::Substring(finder) => finder.find(subject).map(|at| (at, at + self.strings[0].len())),
-            Mode::Search(ac) if self.caseless => {
-                let mut stack = [0u8; FOLD_ON_STACK];
-                let mut heap = Vec::new();
-                let room = if subject.len() <= FOLD_ON_STACK {
-                    &mut stack[..]
-                } else {
-                    heap.resize(subject.len(), 0);
-                    &mut heap[..]
+            Mode::Search(ac) if self.caseless => FOLDED.with(|cell| {
+                let n = subject.len();
+                let mut own = Vec::new();
+                let mut shared = cell.try_borrow_mut();
+                let buf = match &mut shared {
+                    Ok(buf) if n <= FOLD_KEPT => &mut **buf,
+                    _ => &mut own,
                 };
-                let folded = crate::interp::ascii::fold_onto(room, subject);
-                ac.find(folded)
-            }
+                if buf.len() < n {
+                    buf.resize(n, 0);
+                }
+                crate::interp::ascii::fold_into(buf, subject);
+                ac.find(&buf[..n])
+            }),
             Mode::Search(ac) => ac.find(subject),
             Mode::Prefix => self
                 .strings
