@@ -762,11 +762,20 @@ fn match_in_place(
     spans: &mut GroupSpans,
     literal: Option<bool>,
 ) -> Result<Option<Bytes>, ()> {
-    let found = match (literal, program.regexes.get(regex as usize)) {
-        (Some(false), _) | (_, None) => false,
-        (known, Some(re)) => re.match_groups_filtered(s.bytes(), spans, known.is_none()).map_err(|_| ())?,
+    let Some(re) = program.regexes.get(regex as usize) else { return Ok(None) };
+    let found = match literal {
+        Some(false) => false,
+        known => re.match_groups_filtered(s.bytes(), spans, known.is_none()).map_err(|_| ())?,
     };
-    Ok(found.then(|| s.to_bytes()))
+    Ok(found.then(|| {
+        if re.match_is_read() {
+            s.to_bytes()
+        } else {
+            // Nothing of the subject is readable after this match: it is not copied out.
+            spans.set_whole((0, 0));
+            Bytes::new()
+        }
+    }))
 }
 
 /// Whether regex `idx` matches `subject`, with where its groups lie: the prefilter

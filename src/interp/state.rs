@@ -501,7 +501,10 @@ impl Default for ReGroups {
 impl ReGroups {
     /// `re.group.N`, `None` when not set.
     pub fn get(&self, n: usize) -> Option<Bytes> {
-        self.spans.get(n).map(|(start, end)| self.subject.slice(start..end))
+        // A span always lies in its subject; checked all the same, so that a slip shows
+        // as a group not set rather than a panic.
+        let (start, end) = self.spans.get(n)?;
+        (start <= end && end <= self.subject.len()).then(|| self.subject.slice(start..end))
     }
 
     /// Whether no group is set.

@@ -1,6 +1,6 @@
 //! Whether a regex matches, answered by a deterministic automaton built when the
 //! program is built, for regexes whose match leaves nothing VCL can read: no capture
-//! groups, in a program that never reads `re.group.0` (`Program::reads_whole_match`).
+//! groups, in a program that never reads `re.group.0` (`Regex::whole_match_unread`).
 //!
 //! `req.url.qs ~ "(?:^|&)(?:utm_[a-z]+|gclid|fbclid|mc_eid)="` costs PCRE2 its per-call
 //! set-up (match data, JIT stack, the checks of `pcre2_match`) before its JIT code runs.

@@ -637,6 +637,8 @@ pub struct Regex {
     /// whose syntax reads the same to `regex-syntax`: the automaton that answers `~` in
     /// PCRE2's place, saying only whether it matches (`automaton.rs`).
     automaton: Option<automaton::Automaton>,
+    /// The program never reads `re.group.0` ([`Regex::whole_match_unread`]).
+    whole_unread: bool,
     /// Whether the pattern has capture groups (beyond the whole match); asked once, as
     /// PCRE2 answers it with a pattern-info call.
     has_groups: bool,
@@ -674,6 +676,7 @@ impl Regex {
             set_bit: None,
             literal: if has_groups { None } else { literal::LiteralSet::for_pattern(pattern) },
             automaton: None,
+            whole_unread: false,
             prefix_group,
             locations: std::sync::Mutex::new(Vec::new()),
         })
@@ -683,9 +686,17 @@ impl Regex {
     /// nothing readable but whether it matched, which an automaton can answer for
     /// patterns without capture groups (`automaton.rs`).
     pub fn whole_match_unread(&mut self) {
+        self.whole_unread = true;
         if !self.has_groups && self.literal.is_none() {
             self.automaton = automaton::Automaton::for_pattern(&self.pattern);
         }
+    }
+
+    /// Whether a match leaves something of its subject readable (`re.group.N`): false
+    /// for a pattern without capture groups in a program that never reads `re.group.0`,
+    /// whose match records no subject at all.
+    pub fn match_is_read(&self) -> bool {
+        self.has_groups || !self.whole_unread
     }
 
     /// The literal set that answers `~` for this pattern in PCRE2's place, if it has one.
@@ -862,6 +873,27 @@ mod tests {
         let program = compile_for_tests(&read);
         assert!(program.regexes.iter().all(|r| r.automaton.is_none()));
         assert_eq!(recv_out(&read, "/a?x=1&utm_source=y").as_deref(), Some(&b"&utm_source="[..]));
+    }
+
+    #[test]
+    fn an_unread_match_records_no_subject_but_still_replaces_the_groups() {
+        // Nothing reads re.group.0, so literal-set and automaton matches copy nothing out;
+        // each still replaces the groups an earlier match set (re.group.1 becomes unset).
+        let src = r#"sub vcl_recv {
+              if (req.url ~ "^/(a)") { set req.http.X-Out = re.group.1; }
+              if (req.http.Accept-Encoding ~ "gzip|br") { set req.http.X-Out = req.http.X-Out "," if(re.group.1, "stale", "unset"); }
+              if (req.url ~ "^/(a)") { }
+              if (req.url.ext ~ "^(?:css|js)$") { set req.http.X-Out = req.http.X-Out "," if(re.group.1, "stale", "unset"); }
+              if (req.url ~ "^/(a)") { }
+              if (req.url.qs ~ "(?:^|&)utm_[a-z]+=") { set req.http.X-Out = req.http.X-Out "," if(re.group.1, "stale", "unset"); }
+            }"#;
+        let program = compile_for_tests(src);
+        assert!(program.regexes.iter().any(|r| r.literal.is_some() && !r.match_is_read()));
+        let mut st = crate::interp::state::ReqState::default();
+        st.req.url = bytes::Bytes::from_static(b"/a/site.css?utm_source=x");
+        st.req.headers.set(b"Accept-Encoding", bytes::Bytes::from_static(b"gzip, br"));
+        crate::interp::run(&program, SubKind::Recv, &mut st, &crate::interp::Runtime::default()).unwrap();
+        assert_eq!(st.req.headers.get(b"X-Out").map(|b| &b[..]), Some(&b"a,unset,unset,unset"[..]));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::interp::builtins::{table, Builtin, Fault};
 use crate::interp::state::{HeaderName, ReqState};
 use crate::interp::value::{Id, Obj, Value};
 use crate::interp::vars::{self, StringField, UrlPart};
-use crate::ir::{BVar, Case, CaseTest, Conv, Expr, Place, Program, Return, Stmt, StmtKind, Var};
+use crate::ir::{BVar, Case, CaseTest, Conv, Expr, Place, Program, Regex, Return, Stmt, StmtKind, Var};
 use crate::syntax::ast::{AssignOp, CompareOp};
 
 type StepFn = Box<dyn Fn(&mut Machine<'_>) -> Result<Flow, Fault> + Send + Sync>;
@@ -568,13 +568,20 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
         Expr::Match { negate, subject, regex } => match Src::of(subject) {
             Some(src) => {
                 let (negate, regex, whole) = (*negate, *regex, e.clone());
-                match (cx.program.regexes.get(regex as usize).and_then(|r| r.literal()).cloned(), src) {
+                let re = cx.program.regexes.get(regex as usize);
+                // Whether a match's subject is readable afterwards (`re.group.0`); when it
+                // is not, a match records only that the groups changed.
+                let read = re.is_none_or(Regex::match_is_read);
+                match (re.and_then(|r| r.literal()).cloned(), src) {
                     // A pattern that is a set of strings tested on a header (the commonest
                     // test): the header read in place, not set tested as "".
                     (Some(set), Src::Header(obj, name)) => Box::new(move |m| {
                         let value = m.state.message(obj).headers.get_named(&name);
                         let Some(span) = set.find(value.map_or(&[][..], |v| &v[..])) else { return yes(negate) };
-                        let subject = value.cloned().unwrap_or_default();
+                        let (subject, span) = match value {
+                            Some(v) if read => (v.clone(), span),
+                            _ => (Bytes::new(), (0, 0)),
+                        };
                         m.save_groups();
                         m.state.re_groups.record_whole(subject, span);
                         yes(!negate)
@@ -583,7 +590,10 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                     // match copies the subject out (for `re.group.0`).
                     (Some(set), src) => Box::new(move |m| {
                         let found = match src.in_place(m.state, &m.ws.locals[m.base..]) {
-                            Some(s) => set.find(s.bytes()).map(|span| (s.to_bytes(), span)),
+                            Some(s) => set.find(s.bytes()).map(|span| match read {
+                                true => (s.to_bytes(), span),
+                                false => (Bytes::new(), (0, 0)),
+                            }),
                             None => return yes(m.eval(&whole)?.truthy()),
                         };
                         yes(match found {
