@@ -285,7 +285,27 @@ impl<'a> Machine<'a> {
     /// `base`. Each invocation has its own locals (Fastly: custom subroutines do not see
     /// the caller's locals): a frame on one stack that lives as long as the request, so
     /// calls do not allocate.
+    ///
+    /// Most subroutines a request calls take no arguments and have no locals, outside
+    /// `lacquer test`: their frame is empty, and they run here, inlined into the caller,
+    /// without the general path's set-up.
+    #[inline(always)]
     fn call_at(&mut self, idx: u32, base: usize) -> Result<Flow, Fault> {
+        if self.state.testing.is_none() && self.ws.locals.len() == base {
+            if let Some(code) = self.program.code.get(idx as usize).filter(|c| c.slots() == 0) {
+                let saved = std::mem::replace(&mut self.base, base);
+                let result = code.run(self);
+                self.base = saved;
+                return result;
+            }
+        }
+        self.call_framed(idx, base)
+    }
+
+    /// [`Machine::call_at`] in general: under `lacquer test` (mocks, the call log), and
+    /// for subroutines with arguments or locals.
+    #[inline(never)]
+    fn call_framed(&mut self, idx: u32, base: usize) -> Result<Flow, Fault> {
         // `lacquer test` only: log the call, and run the subroutine's mock if it has one.
         let idx = match self.state.testing.as_deref_mut() {
             Some(t) => t.on_call(idx),
@@ -297,8 +317,6 @@ impl<'a> Machine<'a> {
             return Ok(Flow::Next);
         };
         let (given, slots) = (self.ws.locals.len() - base, sub.slot_init.len());
-        // Most subroutines a request calls take no arguments and have no locals: their
-        // frame is empty and nothing is pushed or dropped.
         if given != slots {
             match sub.slot_init.get(given..) {
                 Some(rest) => self.ws.locals.extend(rest.iter().cloned()),
@@ -319,17 +337,25 @@ impl<'a> Machine<'a> {
     /// document this; falco, the reference interpreter, saves and restores captures
     /// around each call, and so do we. The caller's groups are saved only when the callee
     /// (or one it calls) first records a match ([`Machine::save_groups`]).
+    #[inline(always)]
     fn call_sub(&mut self, idx: u32, base: usize) -> Result<Flow, Fault> {
         self.depth += 1;
         let flow = self.call_at(idx, base);
         if self.groups_owner == self.depth {
-            if let Some((owner, groups)) = self.ws.saved_groups.pop() {
-                self.state.re_groups = groups;
-                self.groups_owner = owner;
-            }
+            self.restore_groups();
         }
         self.depth -= 1;
         flow
+    }
+
+    /// The caller's `re.group.*` back, after a callee that recorded its own.
+    #[cold]
+    #[inline(never)]
+    fn restore_groups(&mut self) {
+        if let Some((owner, groups)) = self.ws.saved_groups.pop() {
+            self.state.re_groups = groups;
+            self.groups_owner = owner;
+        }
     }
 
     /// Before a match records `re.group.*`: the first record of an invocation saves the
@@ -661,8 +687,10 @@ impl<'a> Machine<'a> {
     /// (match limit) counts as no match and sets `fastly.error`. The groups are slices of
     /// the subject, not copies.
     fn regex_match(&mut self, idx: u32, subject: &Bytes) -> bool {
-        let found =
-            regex_groups(self.program, idx, subject, &mut self.ws.spans).map(|hit| hit.then(|| subject.clone()));
+        let Some(re) = self.program.regexes.get(idx as usize) else { return false };
+        let spans = &mut self.ws.spans;
+        let found = re.match_groups(subject, spans).map_err(|_| ());
+        let found = found.map(|hit| hit.then(|| kept_subject(re, spans, || subject.clone())));
         self.finish_match(found)
     }
 
@@ -767,23 +795,23 @@ fn match_in_place(
         Some(false) => false,
         known => re.match_groups_filtered(s.bytes(), spans, known.is_none()).map_err(|_| ())?,
     };
-    Ok(found.then(|| {
-        if re.match_is_read() {
-            s.to_bytes()
-        } else {
-            // Nothing of the subject is readable after this match: it is not copied out.
-            spans.set_whole((0, 0));
-            Bytes::new()
-        }
-    }))
+    Ok(found.then(|| kept_subject(re, spans, || s.to_bytes())))
 }
 
 /// Whether regex `idx` matches `subject`, with where its groups lie: the prefilter
 /// first, then PCRE2 (JIT), in one pass. `Err` when PCRE2 gives up (match limit), which
 /// VCL reports as `EREGRECUR`.
-fn regex_groups(program: &Program, idx: u32, subject: &[u8], spans: &mut GroupSpans) -> Result<bool, ()> {
-    let Some(re) = program.regexes.get(idx as usize) else { return Ok(false) };
-    re.match_groups(subject, spans).map_err(|_| ())
+/// The subject a match of `re` records for `re.group.*`: the subject itself, or when
+/// nothing of it is readable afterwards (no groups, `re.group.0` never read), nothing,
+/// with the whole match recorded as empty.
+#[inline(always)]
+fn kept_subject(re: &crate::ir::Regex, spans: &mut GroupSpans, subject: impl FnOnce() -> Bytes) -> Bytes {
+    if re.match_is_read() {
+        subject()
+    } else {
+        spans.set_whole((0, 0));
+        Bytes::new()
+    }
 }
 
 /// A value as a piece of a concatenation, handed to `push`: numbers rendered without an

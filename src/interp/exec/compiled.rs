@@ -55,6 +55,8 @@ type ValueFn = Box<dyn Fn(&mut Machine<'_>) -> Result<Value, Fault> + Send + Syn
 /// A subroutine's compiled body.
 pub struct Code {
     body: Block,
+    /// How many locals (arguments and declared locals) its frame holds.
+    slots: usize,
 }
 
 impl std::fmt::Debug for Code {
@@ -67,6 +69,10 @@ impl Code {
     pub(super) fn run(&self, m: &mut Machine<'_>) -> Result<Flow, Fault> {
         self.body.run(m)
     }
+
+    pub(super) fn slots(&self) -> usize {
+        self.slots
+    }
 }
 
 /// Compiles every subroutine of `program` (by index, as `Program::subs`).
@@ -75,7 +81,7 @@ pub fn compile(program: &Program) -> Vec<Code> {
         .subs
         .iter()
         .enumerate()
-        .map(|(idx, sub)| Code { body: block(&Cx { program, sub: idx as u32 }, &sub.body) })
+        .map(|(idx, sub)| Code { body: block(&Cx { program, sub: idx as u32 }, &sub.body), slots: sub.slot_init.len() })
         .collect()
 }
 
@@ -306,6 +312,16 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
         // before it (the checker refuses that): a declaration without a value has nothing
         // left to do.
         StmtKind::Declare { init: None, .. } => Box::new(|_| Ok(Flow::Next)),
+        StmtKind::Call { sub, args } if args.is_empty() => {
+            let sub = *sub;
+            Box::new(move |m| {
+                let base = m.ws.locals.len();
+                Ok(match m.call_sub(sub, base)? {
+                    Flow::Action => Flow::Action,
+                    _ => Flow::Next,
+                })
+            })
+        }
         StmtKind::Call { sub, args } => {
             let (sub, args) = (*sub, values(cx, args));
             Box::new(move |m| {
