@@ -793,18 +793,28 @@ fn value_fn(cx: &Cx<'_>, e: &Expr) -> ValueFn {
             // pieces are evaluated and rendered.
             let pieces: Box<[Piece]> = parts.iter().map(|p| Piece::of(cx, p)).collect();
             Box::new(move |m| {
-                let mut out = Builder::new();
-                for piece in pieces.iter() {
-                    match piece {
+                let built = m.concat_with(pieces.len(), |m, i| {
+                    match &pieces[i] {
                         Piece::Src(src, value) => match src.in_place(m.state, &m.ws.locals[m.base..]) {
-                            Some(s) => out.push(s.bytes()),
-                            None => out.render(&value(m)?, m.program),
+                            Some(s) => m.ws.scratch.extend_from_slice(s.bytes()),
+                            None => {
+                                let v = value(m)?;
+                                m.push_piece(&v);
+                            }
                         },
-                        Piece::Number(number) => out.number(number(m.state)),
-                        Piece::Value(value) => out.render(&value(m)?, m.program),
+                        Piece::Number(number) => {
+                            let mut digits = [0u8; 20];
+                            let at = crate::interp::value::write_int(number(m.state), &mut digits);
+                            m.ws.scratch.extend_from_slice(&digits[at..]);
+                        }
+                        Piece::Value(value) => {
+                            let v = value(m)?;
+                            m.push_piece(&v);
+                        }
                     }
-                }
-                Ok(Value::String(out.finish()))
+                    Ok(())
+                })?;
+                Ok(Value::String(built))
             })
         }
         _ => {
@@ -879,54 +889,6 @@ impl Piece {
                 None => Piece::Value(value_fn(cx, e)),
             },
             _ => Piece::Value(value_fn(cx, e)),
-        }
-    }
-}
-
-/// A concatenation being built: on the stack while it fits (as most header values do),
-/// then on the heap; copied out once, exactly sized.
-struct Builder {
-    /// Small enough to be zeroed with a few stores rather than a call to `memset`.
-    stack: [u8; 128],
-    len: usize,
-    /// Everything so far, once it outgrew the stack.
-    heap: Vec<u8>,
-}
-
-impl Builder {
-    fn new() -> Builder {
-        Builder { stack: [0; 128], len: 0, heap: Vec::new() }
-    }
-
-    #[inline(always)]
-    fn push(&mut self, piece: &[u8]) {
-        if self.heap.is_empty() {
-            if let Some(to) = self.stack.get_mut(self.len..self.len + piece.len()) {
-                to.copy_from_slice(piece);
-                self.len += piece.len();
-                return;
-            }
-            self.heap.reserve(2 * (self.len + piece.len()));
-            self.heap.extend_from_slice(&self.stack[..self.len]);
-        }
-        self.heap.extend_from_slice(piece);
-    }
-
-    fn number(&mut self, i: i64) {
-        let mut digits = [0u8; 20];
-        let at = crate::interp::value::write_int(i, &mut digits);
-        self.push(&digits[at..]);
-    }
-
-    fn render(&mut self, v: &Value, program: &Program) {
-        super::render_piece(v, program, |piece| self.push(piece));
-    }
-
-    fn finish(&mut self) -> Bytes {
-        if self.heap.is_empty() {
-            Bytes::copy_from_slice(&self.stack[..self.len])
-        } else {
-            Bytes::from(std::mem::take(&mut self.heap))
         }
     }
 }
