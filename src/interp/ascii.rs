@@ -31,6 +31,80 @@ pub fn words(s: &[u8]) -> Option<(u64, u64)> {
     })
 }
 
+/// Strings shorter than this are searched for a byte a word at a time here; `memchr`'s
+/// vector set-up costs more than such a string's scan.
+const SHORT: usize = 64;
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The bytes of `word` equal to `b`, as the top bit of each (little-endian order; the
+/// lowest set bit marks the first such byte, though later ones may be marked wrongly).
+#[inline(always)]
+fn bytes_equal(word: u64, b: u8) -> u64 {
+    let x = word ^ (u64::from(b) * ONES);
+    x.wrapping_sub(ONES) & !x & (0x80 * ONES)
+}
+
+#[inline(always)]
+fn word_at(s: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]))
+}
+
+/// Where `b` first occurs in `s` (as `memchr::memchr`).
+#[inline]
+pub fn find_byte(b: u8, s: &[u8]) -> Option<usize> {
+    let n = s.len();
+    if n >= SHORT {
+        return memchr::memchr(b, s);
+    }
+    if n < 8 {
+        return s.iter().position(|&c| c == b);
+    }
+    let mut at = 0;
+    loop {
+        // The last word ends at the end of `s`, overlapping the one before: its bytes
+        // before `at` were searched already and did not match.
+        let at_word = at.min(n - 8);
+        let hits = bytes_equal(word_at(s, at_word), b);
+        if hits != 0 {
+            return Some(at_word + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+        if at >= n {
+            return None;
+        }
+    }
+}
+
+/// Where `b` last occurs in `s` (as `memchr::memrchr`).
+#[inline]
+pub fn rfind_byte(b: u8, s: &[u8]) -> Option<usize> {
+    let n = s.len();
+    if n >= SHORT {
+        return memchr::memrchr(b, s);
+    }
+    if n < 8 {
+        return s.iter().rposition(|&c| c == b);
+    }
+    // Words from the end; the first word starts at 0, overlapping the one after it
+    // (whose bytes did not match).
+    let mut end = n;
+    loop {
+        let start = end.saturating_sub(8);
+        let word = word_at(s, start);
+        // Exact per byte (no borrow between bytes): the highest marked byte is the last.
+        let x = word ^ (u64::from(b) * ONES);
+        let hits = !(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & (0x80 * ONES);
+        if hits != 0 {
+            return Some(start + (63 - hits.leading_zeros() as usize) / 8);
+        }
+        if start == 0 {
+            return None;
+        }
+        end = start;
+    }
+}
+
 /// Every ASCII capital in a word of bytes made lower case (other bytes unchanged).
 #[inline(always)]
 pub fn lower(x: u64) -> u64 {
@@ -73,6 +147,32 @@ pub fn fold_into(dst: &mut [u8], src: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_search_agrees_with_memchr() {
+        let hay: Vec<u8> = b"/a?b/c.d?e/f.g".iter().copied().cycle().take(70).collect();
+        for len in 0..hay.len() {
+            for start in [0, 1, 5] {
+                let s = &hay[start.min(len)..len];
+                for b in [b'/', b'?', b'.', b'g', b'x', 0, 0x80] {
+                    assert_eq!(find_byte(b, s), memchr::memchr(b, s), "find {b} in {s:?}");
+                    assert_eq!(rfind_byte(b, s), memchr::memrchr(b, s), "rfind {b} in {s:?}");
+                }
+            }
+        }
+        // Bytes next to the one looked for (the word arithmetic's borrows and carries).
+        for b in [0u8, 1, 0x7f, 0x80, 0x81, 0xff] {
+            for at in 0..20 {
+                let mut s = vec![b.wrapping_add(1); 20];
+                s[at] = b;
+                assert_eq!(find_byte(b, &s), Some(at));
+                assert_eq!(rfind_byte(b, &s), Some(at));
+                s[at] = b.wrapping_sub(1);
+                assert_eq!(find_byte(b, &s), None);
+                assert_eq!(rfind_byte(b, &s), None);
+            }
+        }
+    }
 
     #[test]
     fn folding_matches_the_standard_library_on_every_byte() {

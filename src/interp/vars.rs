@@ -520,7 +520,7 @@ pub fn add(st: &mut ReqState, var: &Var, v: Value) {
 
 /// Where the path ends (the `?` or the end).
 fn path_end(url: &[u8]) -> usize {
-    memchr::memchr(b'?', url).unwrap_or(url.len())
+    crate::interp::ascii::find_byte(b'?', url).unwrap_or(url.len())
 }
 
 /// The part of the URL a URL variable reads, as a range of it (the parts are computed
@@ -533,13 +533,13 @@ fn path_end(url: &[u8]) -> usize {
 pub fn url_part(url: &[u8], part: UrlPart) -> std::ops::Range<usize> {
     match part {
         UrlPart::Path => 0..path_end(url),
-        UrlPart::Qs => match memchr::memchr(b'?', url) {
+        UrlPart::Qs => match crate::interp::ascii::find_byte(b'?', url) {
             Some(i) => i + 1..url.len(),
             None => url.len()..url.len(),
         },
         UrlPart::Basename => {
             let end = path_end(url);
-            memchr::memrchr(b'/', &url[..end]).map_or(0, |i| i + 1)..end
+            crate::interp::ascii::rfind_byte(b'/', &url[..end]).map_or(0, |i| i + 1)..end
         }
         // The last `.` of the last segment: walking back from the end of the path (a
         // segment is short) to the first `.` or `/`.
@@ -583,7 +583,7 @@ pub fn url_basename(url: &Bytes) -> Bytes {
 }
 
 pub fn url_dirname(url: &Bytes) -> Bytes {
-    match memchr::memrchr(b'/', &url[..path_end(url)]) {
+    match crate::interp::ascii::rfind_byte(b'/', &url[..path_end(url)]) {
         Some(0) => Bytes::from_static(b"/"),
         Some(i) => url.slice(..i),
         None => Bytes::from_static(b"."),
@@ -660,7 +660,7 @@ pub fn field_get(value: &Bytes, key: &[u8], sep: u8) -> Option<Bytes> {
         while s.get(at).is_some_and(u8::is_ascii_whitespace) {
             at += 1;
         }
-        let end = memchr::memchr(sep, &s[at..]).map_or(s.len(), |i| at + i);
+        let end = crate::interp::ascii::find_byte(sep, &s[at..]).map_or(s.len(), |i| at + i);
         let field = &s[at..end];
         if let Some(rest) = field.strip_prefix(key) {
             let rest = rest.trim_ascii_start();
@@ -713,7 +713,7 @@ impl FieldKey {
         while let Some(here) = at {
             let start = s[..here].iter().rposition(|&b| b == sep).map_or(0, |p| p + 1);
             if s[start..here].iter().all(u8::is_ascii_whitespace) {
-                let end = memchr::memchr(sep, &s[here..]).map_or(s.len(), |j| here + j);
+                let end = crate::interp::ascii::find_byte(sep, &s[here..]).map_or(s.len(), |j| here + j);
                 let rest = s[here + key.len()..end].trim_ascii_start();
                 if rest.is_empty() {
                     return Some(Bytes::new());

@@ -323,7 +323,7 @@ impl PrefixGroup {
         if !same {
             return None;
         }
-        let end = memchr::memchr(b'\n', &subject[start..]).map_or(subject.len(), |i| start + i);
+        let end = crate::interp::ascii::find_byte(b'\n', &subject[start..]).map_or(subject.len(), |i| start + i);
         if self.non_empty && end == start {
             return None;
         }
