@@ -79,19 +79,26 @@ pub fn find_byte(b: u8, s: &[u8]) -> Option<usize> {
 /// Where `b` last occurs in `s` (as `memchr::memrchr`).
 #[inline]
 pub fn rfind_byte(b: u8, s: &[u8]) -> Option<usize> {
-    let n = s.len();
-    if n >= SHORT {
+    if s.len() >= SHORT {
         return memchr::memrchr(b, s);
     }
+    rfind_masked(s, 0xff, b)
+}
+
+/// Where the last byte `c` of `s` with `c & mask == b` is: `rfind_masked(s, 0xfe, b'.')`
+/// finds the last `.` or `/` (which differ in the lowest bit only). A word at a time.
+#[inline]
+pub fn rfind_masked(s: &[u8], mask: u8, b: u8) -> Option<usize> {
+    let n = s.len();
     if n < 8 {
-        return s.iter().rposition(|&c| c == b);
+        return s.iter().rposition(|&c| c & mask == b);
     }
     // Words from the end; the first word starts at 0, overlapping the one after it
     // (whose bytes did not match).
     let mut end = n;
     loop {
         let start = end.saturating_sub(8);
-        let word = word_at(s, start);
+        let word = word_at(s, start) & (u64::from(mask) * ONES);
         // Exact per byte (no borrow between bytes): the highest marked byte is the last.
         let x = word ^ (u64::from(b) * ONES);
         let hits = !(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & (0x80 * ONES);
@@ -159,6 +166,11 @@ mod tests {
                     assert_eq!(rfind_byte(b, s), memchr::memrchr(b, s), "rfind {b} in {s:?}");
                 }
             }
+        }
+        for len in 0..40 {
+            let s = &hay[..len];
+            let slow = s.iter().rposition(|&c| c == b'.' || c == b'/');
+            assert_eq!(rfind_masked(s, 0xfe, b'.'), slow, "last . or / in {s:?}");
         }
         // Bytes next to the one looked for (the word arithmetic's borrows and carries).
         for b in [0u8, 1, 0x7f, 0x80, 0x81, 0xff] {

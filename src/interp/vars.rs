@@ -545,7 +545,7 @@ pub fn url_part(url: &[u8], part: UrlPart) -> std::ops::Range<usize> {
         // segment is short) to the first `.` or `/`.
         UrlPart::Ext => {
             let end = path_end(url);
-            match url[..end].iter().rposition(|&b| b == b'.' || b == b'/') {
+            match crate::interp::ascii::rfind_masked(&url[..end], 0xfe, b'.') {
                 Some(i) if url[i] == b'.' => i + 1..end,
                 _ => end..end,
             }
