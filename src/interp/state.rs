@@ -501,10 +501,15 @@ impl Default for ReGroups {
 impl ReGroups {
     /// `re.group.N`, `None` when not set.
     pub fn get(&self, n: usize) -> Option<Bytes> {
+        self.part(n).map(|(subject, range)| subject.slice(range))
+    }
+
+    /// `re.group.N` in place: the subject and where the group lies in it.
+    pub fn part(&self, n: usize) -> Option<(&Bytes, std::ops::Range<usize>)> {
         // A span always lies in its subject; checked all the same, so that a slip shows
         // as a group not set rather than a panic.
         let (start, end) = self.spans.get(n)?;
-        (start <= end && end <= self.subject.len()).then(|| self.subject.slice(start..end))
+        (start <= end && end <= self.subject.len()).then_some((&self.subject, start..end))
     }
 
     /// Whether no group is set.

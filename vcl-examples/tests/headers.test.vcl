@@ -59,7 +59,7 @@ sub test_cookie_subfields {
   assert.equal(req.http.Cookie, "session=rotated; consent");
 }
 
-// @suite: a header written from a subfield, another header or a string field
+// @suite: a header written from a subfield, another header, a string field or a regex group
 sub test_header_copies {
   set req.http.Cookie = "theme=dark; session=abc123; consent";
   set req.http.X-Theme = req.http.Cookie:theme;
@@ -77,6 +77,15 @@ sub test_header_copies {
   assert.equal(req.http.X-Copy, "");
   set req.http.X-Method = req.method;
   assert.equal(req.http.X-Method, req.method);
+
+  // From a regex group: a group that took part in the match, and one that did not (not
+  // set, so the header is written empty).
+  if (req.http.Cookie ~ "theme=([a-z]+)(;x)?") {
+    set req.http.X-Group = re.group.1;
+    set req.http.X-No-Group = re.group.2;
+  }
+  assert.equal(req.http.X-Group, "dark");
+  assert.equal(req.http.X-No-Group, "");
 }
 
 // @suite: other headers' subfields are separated by commas

@@ -217,6 +217,15 @@ fn step(cx: &Cx<'_>, kind: &StmtKind) -> StepFn {
                 }
                 _ => {}
             }
+            // `set req.http.X = re.group.1`: the group sliced from the last match's subject.
+            if let Expr::Var(Var::ReGroup(n)) = value {
+                let n = *n as usize;
+                return Box::new(move |m| {
+                    let v = m.state.re_groups.get(n).unwrap_or_default();
+                    m.state.message_mut(obj).headers.set_named(&name, v);
+                    Ok(Flow::Next)
+                });
+            }
             // `set req.http.X = req.http.Cookie:name`: the subfield sliced from the header.
             if let Expr::Var(Var::HeaderField(from, from_name, key)) = value {
                 let (from, key) = (*from, vars::FieldKey::new(key.clone(), vars::separator(from_name)));
