@@ -709,7 +709,8 @@ impl FieldKey {
         }
         let s = &value[..];
         let first = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
-        let mut at = if s[first..].starts_with(key) { Some(first) } else { self.finder.find(s) };
+        let starts = s.get(first..first + key.len()).is_some_and(|head| crate::interp::ascii::same_bytes(head, key));
+        let mut at = if starts { Some(first) } else { self.finder.find(s) };
         while let Some(here) = at {
             let start = s[..here].iter().rposition(|&b| b == sep).map_or(0, |p| p + 1);
             if s[start..here].iter().all(u8::is_ascii_whitespace) {
