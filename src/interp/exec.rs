@@ -103,10 +103,37 @@ struct Workspace {
     saved_groups: Vec<(u32, crate::interp::state::ReGroups)>,
     /// Which of the program's prefilter literals the string being tested contains.
     literals: SubjectLiterals,
+    /// The string caseless tests last searched, lower-cased.
+    folded: Folded,
 }
 
-/// Scratch capacity a thread keeps between runs; a run that built a longer string gives
-/// the excess back.
+/// A string lower-cased for caseless literal searches, kept while tests go on against
+/// the same string (two `(?i)` tests of one User-Agent fold it once).
+struct Folded {
+    /// The string, held so that no other string can take its place at its address
+    /// meanwhile (it is recognised by address and length).
+    subject: Option<Bytes>,
+    bytes: Vec<u8>,
+}
+
+impl Folded {
+    /// `subject` lower-cased.
+    fn of(&mut self, subject: &Bytes) -> &[u8] {
+        let n = subject.len();
+        let held = self.subject.as_ref();
+        if !held.is_some_and(|h| std::ptr::eq(h.as_ptr(), subject.as_ptr()) && h.len() == n) {
+            if self.bytes.len() < n {
+                self.bytes.resize(n, 0);
+            }
+            super::ascii::fold_into(&mut self.bytes, subject);
+            self.subject = Some(subject.clone());
+        }
+        &self.bytes[..n]
+    }
+}
+
+/// Scratch capacity a thread keeps between runs (for concatenations, and for a
+/// lower-cased subject); a run that needed more gives the excess back.
 const SCRATCH_KEPT: usize = 64 * 1024;
 
 impl Workspace {
@@ -117,6 +144,7 @@ impl Workspace {
             spans: GroupSpans::NONE,
             saved_groups: Vec::new(),
             literals: SubjectLiterals::new(),
+            folded: Folded { subject: None, bytes: Vec::new() },
         }
     }
 
@@ -132,6 +160,12 @@ impl Workspace {
         }
         self.saved_groups.clear();
         self.literals.forget();
+        if self.folded.subject.is_some() {
+            self.folded.subject = None;
+            if self.folded.bytes.capacity() > SCRATCH_KEPT {
+                self.folded.bytes = Vec::new();
+            }
+        }
     }
 }
 

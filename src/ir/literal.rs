@@ -194,6 +194,22 @@ impl LiteralSet {
         self.strings.iter().find(|s| rest.get(..s.len()).is_some_and(|head| self.same(head, s))).map(Vec::len)
     }
 
+    /// Whether [`LiteralSet::find`] lower-cases a subject of `len` bytes before searching
+    /// it; a caller that has the lower-cased copy already calls
+    /// [`LiteralSet::find_folded`] instead.
+    pub fn folds(&self, len: usize) -> bool {
+        self.caseless && len > SHORT_SUBJECT && matches!(self.mode, Mode::Search(_))
+    }
+
+    /// [`LiteralSet::find`] for a subject it [`folds`](LiteralSet::folds), given lower-cased
+    /// (the offsets are the same).
+    pub fn find_folded(&self, folded: &[u8]) -> Option<(usize, usize)> {
+        match &self.mode {
+            Mode::Search(ac) => ac.find(folded),
+            _ => self.find(folded),
+        }
+    }
+
     /// Where PCRE2's match of the pattern in `subject` lies (`re.group.0`), if it matches.
     pub fn find(&self, subject: &[u8]) -> Option<(usize, usize)> {
         match &self.mode {

@@ -45,6 +45,18 @@ sub test_header_names_ignore_case {
   assert.equal_fold(req.http.X-CUSTOM, "V");
 }
 
+// @suite: caseless tests of a header see its value of the moment
+sub test_caseless_tests_follow_the_header {
+  // Long enough that the header is lower-cased once and searched for each test.
+  set req.http.User-Agent = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 Safari/605.1.15";
+  if (req.http.User-Agent ~ "(?i)bot|crawler|spider") { set req.http.X-Seen = "bot"; } else { set req.http.X-Seen = "person"; }
+  if (req.http.User-Agent ~ "(?i)MACINTOSH|windows") { set req.http.X-Seen = req.http.X-Seen ",desktop"; }
+  set req.http.User-Agent = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html) Safari/537";
+  if (req.http.User-Agent ~ "(?i)bot|crawler|spider") { set req.http.X-Seen = req.http.X-Seen ",bot"; }
+  if (req.http.User-Agent ~ "(?i)MACINTOSH|windows") { set req.http.X-Seen = req.http.X-Seen ",desktop"; }
+  assert.equal(req.http.X-Seen, "person,desktop,bot");
+}
+
 // @suite: Cookie subfields are separated by semicolons
 sub test_cookie_subfields {
   set req.http.Cookie = "theme=dark; session=abc123; consent";

@@ -602,7 +602,11 @@ fn test(cx: &Cx<'_>, e: &Expr) -> TestFn {
                     // test): the header read in place, not set tested as "".
                     (Some(set), Src::Header(obj, name)) => Box::new(move |m| {
                         let value = m.state.message(obj).headers.get_named(&name);
-                        let Some(span) = set.find(value.map_or(&[][..], |v| &v[..])) else { return yes(negate) };
+                        let found = match value {
+                            Some(v) if set.folds(v.len()) => set.find_folded(m.ws.folded.of(v)),
+                            _ => set.find(value.map_or(&[][..], |v| &v[..])),
+                        };
+                        let Some(span) = found else { return yes(negate) };
                         let (subject, span) = match value {
                             Some(v) if read => (v.clone(), span),
                             _ => (Bytes::new(), (0, 0)),
