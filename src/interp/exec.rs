@@ -326,18 +326,35 @@ impl<'a> Machine<'a> {
     #[inline(always)]
     fn call_at(&mut self, idx: u32, base: usize) -> Result<Flow, Fault> {
         if self.state.testing.is_none() && self.ws.locals.len() == base {
-            if let Some(code) = self.program.code.get(idx as usize).filter(|c| c.slots() == 0) {
-                let saved = std::mem::replace(&mut self.base, base);
-                let result = code.run(self);
-                self.base = saved;
-                return result;
+            if let Some(code) = self.program.code.get(idx as usize) {
+                return match code.slot_init() {
+                    [] => {
+                        let saved = std::mem::replace(&mut self.base, base);
+                        let result = code.run(self);
+                        self.base = saved;
+                        result
+                    }
+                    locals => self.call_with_locals(code, locals, base),
+                };
             }
         }
         self.call_framed(idx, base)
     }
 
+    /// [`Machine::call_at`] for a subroutine without arguments that declares locals:
+    /// its frame holds their initial values while it runs.
+    #[inline(never)]
+    fn call_with_locals(&mut self, code: &super::Code, locals: &[Value], base: usize) -> Result<Flow, Fault> {
+        self.ws.locals.extend_from_slice(locals);
+        let saved = std::mem::replace(&mut self.base, base);
+        let result = code.run(self);
+        self.ws.locals.truncate(base);
+        self.base = saved;
+        result
+    }
+
     /// [`Machine::call_at`] in general: under `lacquer test` (mocks, the call log), and
-    /// for subroutines with arguments or locals.
+    /// for subroutines with arguments.
     #[inline(never)]
     fn call_framed(&mut self, idx: u32, base: usize) -> Result<Flow, Fault> {
         // `lacquer test` only: log the call, and run the subroutine's mock if it has one.

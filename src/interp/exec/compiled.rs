@@ -55,8 +55,8 @@ type ValueFn = Box<dyn Fn(&mut Machine<'_>) -> Result<Value, Fault> + Send + Syn
 /// A subroutine's compiled body.
 pub struct Code {
     body: Block,
-    /// How many locals (arguments and declared locals) its frame holds.
-    slots: usize,
+    /// The initial values of its frame's locals (arguments first, then declared locals).
+    slot_init: Box<[Value]>,
 }
 
 impl std::fmt::Debug for Code {
@@ -70,8 +70,8 @@ impl Code {
         self.body.run(m)
     }
 
-    pub(super) fn slots(&self) -> usize {
-        self.slots
+    pub(super) fn slot_init(&self) -> &[Value] {
+        &self.slot_init
     }
 }
 
@@ -81,7 +81,10 @@ pub fn compile(program: &Program) -> Vec<Code> {
         .subs
         .iter()
         .enumerate()
-        .map(|(idx, sub)| Code { body: block(&Cx { program, sub: idx as u32 }, &sub.body), slots: sub.slot_init.len() })
+        .map(|(idx, sub)| Code {
+            body: block(&Cx { program, sub: idx as u32 }, &sub.body),
+            slot_init: sub.slot_init.clone().into(),
+        })
         .collect()
 }
 
