@@ -1,6 +1,7 @@
 //! The machine that runs a request's subroutines: calls and their locals, `re.group.*`
-//! around calls, the step budget and coverage, and the tree evaluator of expressions and
-//! leaf statements, which is the one definition of their meaning. What runs is each
+//! around calls, the step budget and coverage, the per-thread workspace its buffers live
+//! in, and the tree evaluator of expressions and leaf statements, which is the one
+//! definition of their meaning. What runs is each
 //! subroutine compiled to closures (`compiled.rs`); they call back into the evaluator for
 //! the shapes they do not specialise.
 
