@@ -1,9 +1,9 @@
 //! The machine that runs a request's subroutines: calls and their locals, `re.group.*`
 //! around calls, the step budget and coverage, the per-thread workspace its buffers live
 //! in, and the tree evaluator of expressions and leaf statements, which is the one
-//! definition of their meaning. What runs is each
-//! subroutine compiled to closures (`compiled.rs`); they call back into the evaluator for
-//! the shapes they do not specialise.
+//! definition of their meaning. What runs is each subroutine compiled to closures
+//! (`compiled.rs`); they call back into the evaluator for the shapes they do not
+//! specialise.
 
 use std::cmp::Ordering;
 
@@ -121,8 +121,7 @@ impl Folded {
     /// `subject` lower-cased.
     fn of(&mut self, subject: &Bytes) -> &[u8] {
         let n = subject.len();
-        let held = self.subject.as_ref();
-        if !held.is_some_and(|h| std::ptr::eq(h.as_ptr(), subject.as_ptr()) && h.len() == n) {
+        if !is_held(&self.subject, subject) {
             if self.bytes.len() < n {
                 self.bytes.resize(n, 0);
             }
@@ -131,6 +130,13 @@ impl Folded {
         }
         &self.bytes[..n]
     }
+}
+
+/// Whether `held` is the string `s` (the same bytes at the same address). Holding it
+/// keeps any other string from taking that address, so this is how the caches of a run
+/// ([`SubjectLiterals`], [`Folded`]) recognise the string they describe.
+fn is_held(held: &Option<Bytes>, s: &[u8]) -> bool {
+    held.as_ref().is_some_and(|h| std::ptr::eq(h.as_ptr(), s.as_ptr()) && h.len() == s.len())
 }
 
 /// Scratch capacity a thread keeps between runs (for concatenations, and for a
@@ -150,8 +156,8 @@ impl Workspace {
     }
 
     /// Ready for a new run: a run that ended early (a fault, a panic) may have left a
-    /// frame or a partial string, and what the last run learned about its strings'
-    /// literals is forgotten (each run learns its own).
+    /// frame or a partial string, and what the last run learned about its strings (their
+    /// literals, a lower-cased copy) is forgotten (each run learns its own).
     #[inline(always)]
     fn tidy(&mut self) {
         self.locals.clear();
@@ -254,11 +260,7 @@ impl SubjectLiterals {
         if bytes.is_empty() {
             return None;
         }
-        if !self
-            .subject
-            .as_ref()
-            .is_some_and(|held| std::ptr::eq(held.as_ptr(), bytes.as_ptr()) && held.len() == bytes.len())
-        {
+        if !is_held(&self.subject, bytes) {
             self.subject = Some(s.to_bytes());
             self.tests = 0;
             self.scanned = false;
